@@ -1,0 +1,129 @@
+/**
+ * `npm run ask -- "question"`: the core from a terminal, answering as the bot would, with no Discord and no .env.
+ * See `npm run ask -- --help`.
+ */
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { loadCoreConfig } from './config.js';
+import { DataFolderError } from './corpus/load.js';
+import { Library, DEFAULT_TOP } from './library.js';
+import { describeLines, type Answer, type RankedPassage } from './answer.js';
+
+const USAGE = `Ask the sources a question; the answer is a passage quoted verbatim, with its citation.
+
+  npm run ask -- "Who is Laura Watson?"
+  npm run --silent ask -- --json "Who is Laura Watson?"
+  npm run --silent ask -- --json < questions.txt      (one question a line; one JSON line each)
+
+Options:
+  --json         print JSON: {"question","answered","results":[{"file","title","lines","score","text"}]}
+  --top K        how many ranked passages to return (default ${DEFAULT_TOP})
+  --data DIR     the folder of source documents (default: DATA_DIR, else ./data)
+  -h, --help     this text`;
+
+/** The JSON contract of `--json`: stable field names, `file` relative to the data folder. */
+export function toJson(answer: Answer): object {
+  return {
+    question: answer.question,
+    answered: answer.answered,
+    results: answer.results.map((result) => ({
+      file: result.file,
+      title: result.title,
+      lines: [...result.lines],
+      score: Math.round(result.score * 10_000) / 10_000,
+      text: result.text,
+    })),
+  };
+}
+
+export function citation(result: RankedPassage): string {
+  return `${result.file}, ${describeLines(result.lines)} · ${result.title}`;
+}
+
+/** The answer as the bot posts it: the passage quoted, then its citation; or why there is none, with hints. */
+export function toText(answer: Answer): string {
+  const [best, ...others] = answer.results;
+  if (!answer.answered || !best) {
+    const hints = answer.results.slice(0, 3).map((result) => `  - ${citation(result)}`);
+    return [
+      "I couldn't find that in the sources.",
+      ...(hints.length > 0 ? ['The closest passages, which may not answer it:', ...hints] : []),
+    ].join('\n');
+  }
+  const quoted = best.text
+    .split('\n')
+    .map((line) => `> ${line}`.trimEnd())
+    .join('\n');
+  const more = others.slice(0, 2).map((result) => `  - ${citation(result)}`);
+  return [quoted, '', `📄 ${citation(best)}`, ...(more.length > 0 ? ['', 'Other matches:', ...more] : [])].join('\n');
+}
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        top: { type: 'string' },
+        data: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const top = values.top === undefined ? DEFAULT_TOP : Number(values.top);
+  if (!Number.isInteger(top) || top < 1 || top > 1000) {
+    console.error(`--top takes a whole number from 1 to 1000 (got "${values.top}").`);
+    return 2;
+  }
+
+  let library: Library;
+  try {
+    library = await Library.open({
+      dataDir: values.data ?? loadCoreConfig().dataDir,
+      warn: (message) => console.error(`warning: ${message}`),
+    });
+  } catch (error) {
+    if (error instanceof DataFolderError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+
+  const render = (answer: Answer) => (values.json ? JSON.stringify(toJson(answer)) : toText(answer));
+  if (positionals.length > 0) {
+    console.log(render(library.ask(positionals.join(' '), { top })));
+    return 0;
+  }
+
+  // One question a line, answered in order from one loaded index. Piped input gets JSON lines, so that the output
+  // of a batch is always machine-readable; a person typing at a terminal gets text unless --json is given.
+  const interactive = process.stdin.isTTY === true;
+  const asJson = values.json || !interactive;
+  if (interactive) console.error('Type a question and press Enter (Ctrl+D to end).');
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    const answer = library.ask(line, { top });
+    process.stdout.write(`${asJson ? JSON.stringify(toJson(answer)) : `${toText(answer)}\n`}\n`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,83 @@
+/**
+ * `npm run eval [-- --file questions.jsonl] [--data DIR] [--top K]`: retrieval quality on questions with known answers.
+ * Each line: {"id", "question", "file", "answer"}; a hit is a result citing that file whose text holds the answer.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { loadCoreConfig } from './config.js';
+import { Library } from './library.js';
+import type { Answer } from './answer.js';
+
+export interface EvalQuestion {
+  readonly id: string;
+  readonly question: string;
+  readonly file: string;
+  readonly answer: string;
+}
+
+export interface EvalOutcome {
+  readonly question: EvalQuestion;
+  /** 1-based rank of the first result that holds the answer, or undefined. */
+  readonly rank: number | undefined;
+  readonly answer: Answer;
+}
+
+const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+export function rankOfAnswer(answer: Answer, expected: EvalQuestion): number | undefined {
+  const index = answer.results.findIndex(
+    (result) => result.file === expected.file && squash(result.text).includes(squash(expected.answer)),
+  );
+  return index === -1 ? undefined : index + 1;
+}
+
+export function evaluate(library: Library, questions: readonly EvalQuestion[], top: number): EvalOutcome[] {
+  return questions.map((question) => {
+    const answer = library.ask(question.question, { top });
+    return { question, rank: rankOfAnswer(answer, question), answer };
+  });
+}
+
+export function summarise(outcomes: readonly EvalOutcome[]): { hitAt1: number; hitAt3: number; mrr: number } {
+  const count = Math.max(1, outcomes.length);
+  const within = (k: number) => outcomes.filter((outcome) => outcome.rank !== undefined && outcome.rank <= k).length;
+  const mrr = outcomes.reduce((sum, outcome) => sum + (outcome.rank ? 1 / outcome.rank : 0), 0) / count;
+  return { hitAt1: within(1) / count, hitAt3: within(3) / count, mrr };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      file: { type: 'string', default: '../shared/eval/dev.jsonl' },
+      data: { type: 'string' },
+      top: { type: 'string', default: '10' },
+    },
+  });
+  const dataDir = values.data ?? loadCoreConfig().dataDir;
+  const library = await Library.open({ dataDir, warn: (message) => console.error(`warning: ${message}`) });
+  const questions = (await readFile(values.file, 'utf8'))
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as EvalQuestion);
+  const outcomes = evaluate(library, questions, Number(values.top));
+  for (const { question, rank, answer } of outcomes) {
+    if (rank === 1 && answer.answered) continue;
+    const got = answer.results
+      .slice(0, 3)
+      .map((result) => `${result.file}:${result.lines.join('-')}`)
+      .join(', ');
+    const refused = answer.answered ? '' : ` [not answered: ${answer.reason}]`;
+    console.log(`${rank === undefined ? 'MISS' : `rank ${rank}`}  ${question.id} ${question.question}${refused}\n      want ${question.file}: "${question.answer}"\n      got  ${got}`);
+  }
+  const { hitAt1, hitAt3, mrr } = summarise(outcomes);
+  const refused = outcomes.filter((outcome) => !outcome.answer.answered).length;
+  console.log(`\n${outcomes.length} questions, ${library.passages.length} passages; ${refused} not answered`);
+  console.log(`hit@1 ${hitAt1.toFixed(3)}  hit@3 ${hitAt3.toFixed(3)}  mrr ${mrr.toFixed(3)}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,90 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dataFolder } from './helpers.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI as `npm run ask` does, with no .env and a clean environment. */
+function ask(args: string[], input?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', ...args],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(input ?? '');
+  });
+}
+
+describe('npm run ask', () => {
+  it('prints the quoted passage, then its citation', async () => {
+    const { code, stdout } = await ask(['Who is Laura Watson?']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^> .*Laura Watson/m);
+    expect(stdout).toMatch(/📄 002_b621c17d5ab6b26c\.txt, lines? \d+(–\d+)? · Redbridge council’s efforts/);
+  });
+
+  it('says plainly when the sources do not answer', async () => {
+    const { code, stdout } = await ask(['What is the weather in Leeds?']);
+    expect(code).toBe(0);
+    expect(stdout).toContain("I couldn't find that in the sources.");
+    expect(stdout).not.toMatch(/^> /m);
+  });
+
+  it('--json prints one object with the documented fields, and only JSON on stdout', async () => {
+    const { code, stdout } = await ask(['--json', '--top', '2', 'Who is Laura Watson?']);
+    expect(code).toBe(0);
+    const answer = JSON.parse(stdout);
+    expect(Object.keys(answer)).toEqual(['question', 'answered', 'results']);
+    expect(answer).toMatchObject({ question: 'Who is Laura Watson?', answered: true });
+    expect(answer.results).toHaveLength(2);
+    for (const result of answer.results) {
+      expect(Object.keys(result)).toEqual(['file', 'title', 'lines', 'score', 'text']);
+      expect(result.lines).toEqual([expect.any(Number), expect.any(Number)]);
+      expect(typeof result.score).toBe('number');
+    }
+    expect(answer.results[0].text).toContain('Laura Watson');
+  });
+
+  it('with no question, answers one JSON line per input line, in order, whatever the line', async () => {
+    const questions = ['Who is Laura Watson?', '', '😀😀😀', 'x'.repeat(6000), 'What is the weather in Leeds?', '"; --'];
+    const { code, stdout } = await ask(['--top', '1'], `${questions.join('\n')}\n`);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.question)).toEqual(questions);
+    expect(lines.map((line) => line.answered)).toEqual([true, false, false, false, false, false]);
+  });
+
+  it('--data reads another folder, files named relative to it; warnings go to stderr', async () => {
+    const dir = await dataFolder({
+      'guides/tenancy.md': '# Renting\n\nA landlord must protect the tenancy deposit within 30 days of receiving it.\n',
+      'empty.txt': '',
+    });
+    const { code, stdout, stderr } = await ask(['--json', '--data', dir, 'When must a landlord protect the deposit?']);
+    expect(code).toBe(0);
+    const answer = JSON.parse(stdout);
+    expect(answer.results[0]).toMatchObject({ file: 'guides/tenancy.md', title: 'Renting', lines: [1, 3] });
+    expect(stderr).toMatch(/empty\.txt/);
+  });
+
+  it('stops with a message that says what to do when the data folder is missing', async () => {
+    const { code, stdout, stderr } = await ask(['--json', '--data', path.join(ROOT, 'no-such-folder'), 'hello']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/does not exist.*DATA_DIR/s);
+  });
+
+  it('refuses a bad --top with a usage message', async () => {
+    const { code, stderr } = await ask(['--top', 'lots', 'police']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--top/);
+  });
+});

@@ -1,0 +1,24 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach } from 'vitest';
+
+const made: string[] = [];
+
+/** A throwaway data folder holding the given files (path → text or bytes); removed after each test. */
+export async function dataFolder(files: Record<string, string | Uint8Array>): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'citebot-test-'));
+  made.push(dir);
+  for (const [name, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+afterEach(async () => {
+  await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+/** The project's own data folder: the five seed documents. */
+export const SEED_DATA = path.resolve(import.meta.dirname, '..', 'data');
