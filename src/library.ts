@@ -3,11 +3,11 @@ import path from 'node:path';
 import type { Passage, Source } from './corpus/types.js';
 import type { Answer, RankedPassage, TextRange } from './answer.js';
 import { loadSources, SYNONYMS_FILE, decodeSourceText, type Warn } from './corpus/load.js';
-import { splitIntoPassages } from './corpus/passages.js';
+import { splitIntoPassages, type PassageShape } from './corpus/passages.js';
 import { sentenceRanges } from './corpus/sentences.js';
 import { tokenize } from './search/analyzer.js';
 import { learnAcronyms, parseSynonyms, type ExpansionGroup } from './search/expansions.js';
-import { SearchIndex, type Hit, type QueryPlan } from './search/search-index.js';
+import { SearchIndex, type Hit, type QueryPlan, type RankingOptions } from './search/search-index.js';
 
 export interface OpenOptions {
   /** The folder of source documents. */
@@ -19,6 +19,12 @@ export interface OpenOptions {
 export interface AskOptions {
   /** How many ranked passages to return (default 5). */
   readonly top?: number;
+}
+
+/** Passage shape and ranking weights other than the defaults: for measuring alternatives, not for production. */
+export interface Tuning {
+  readonly passageShape?: PassageShape;
+  readonly ranking?: RankingOptions;
 }
 
 export const DEFAULT_TOP = 5;
@@ -74,8 +80,9 @@ export class Library {
     readonly dataDir: string,
     readonly sources: readonly Source[],
     synonyms: readonly ExpansionGroup[] = [],
+    tuning: Tuning = {},
   ) {
-    this.passages = sources.flatMap((source) => splitIntoPassages(source));
+    this.passages = sources.flatMap((source) => splitIntoPassages(source, tuning.passageShape));
     for (const passage of this.passages) {
       this.byId.set(passage.id, passage);
       const list = this.byFile.get(passage.file) ?? [];
@@ -83,14 +90,15 @@ export class Library {
       this.byFile.set(passage.file, list);
     }
     this.sourceByFile = new Map(sources.map((source) => [source.file, source]));
-    this.index = new SearchIndex(this.passages, learnAcronyms(sources.map((source) => source.text)), synonyms);
+    const acronyms = learnAcronyms(sources.map((source) => source.text));
+    this.index = new SearchIndex(this.passages, acronyms, synonyms, tuning.ranking);
   }
 
   /** The ranked passages for a question, or an explicit "not in the sources" with the closest passages as hints. */
   ask(question: string, options: AskOptions = {}): Answer {
     const top = Math.max(1, Math.floor(options.top ?? DEFAULT_TOP));
     const { hits, plan } = this.index.search(question.slice(0, MAX_QUESTION_CHARS), { limit: top });
-    const results = hits.map((hit) => this.rank(this.passages[hit.passage] as Passage, hit.score, plan));
+    const results = hits.map((hit) => this.toRanked(this.passages[hit.passage] as Passage, hit.score, plan));
     if (plan.words.length === 0) return { question, answered: false, reason: 'empty-question', results: [] };
     if (!plan.words.some((word) => word.known)) return { question, answered: false, reason: 'no-known-words', results };
     if (!isAnswer(hits[0], plan, this.index.maxIdf)) {
@@ -99,13 +107,22 @@ export class Library {
     return { question, answered: true, results };
   }
 
+  /**
+   * Ranked passages with scores only, for ranking at scale (benchmarks, documents ranked by their best passage):
+   * no answer decision, highlights or best sentence.
+   */
+  rank(question: string, limit: number): Array<{ passage: Passage; score: number }> {
+    const { hits } = this.index.search(question.slice(0, MAX_QUESTION_CHARS), { limit });
+    return hits.map((hit) => ({ passage: this.passages[hit.passage] as Passage, score: hit.score }));
+  }
+
   /** Autocomplete: passages for a question still being typed (the last word may be a prefix). Lexical and fast. */
   suggest(partialQuestion: string, limit = 25): RankedPassage[] {
     const { hits, plan } = this.index.search(partialQuestion.slice(0, MAX_QUESTION_CHARS), {
       limit,
       prefixLastWord: true,
     });
-    return hits.map((hit) => this.rank(this.passages[hit.passage] as Passage, hit.score, plan));
+    return hits.map((hit) => this.toRanked(this.passages[hit.passage] as Passage, hit.score, plan));
   }
 
   /** Highlights and best sentence of any passage for a question (e.g. one chosen by id). */
@@ -137,7 +154,7 @@ export class Library {
     return this.byFile.get(file) ?? [];
   }
 
-  private rank(passage: Passage, score: number, plan: QueryPlan): RankedPassage {
+  private toRanked(passage: Passage, score: number, plan: QueryPlan): RankedPassage {
     return { ...passage, score, ...explainWith(passage.text, plan) };
   }
 }

@@ -48,6 +48,7 @@ function foldKeepingLength(text: string): string {
  */
 const WORD = /[\p{L}\p{M}\p{N}]+(?:[-'.,\u0000]+[\p{L}\p{M}\p{N}]+)*/gu;
 const DIGIT = /\p{N}/u;
+const PLAIN_WORD = /^[a-z]+$/;
 
 const stemCache = new Map<string, string>();
 const STEM_CACHE_LIMIT = 200_000;
@@ -73,6 +74,9 @@ export function isStopWord(word: string): boolean {
 
 /** Folds one word of raw text to the form the index knows, before stemming. */
 function normaliseWord(raw: string): { word: string; parts: string[] } {
+  const lower = raw.toLowerCase();
+  // Most words are plain letters: nothing below would change them.
+  if (PLAIN_WORD.test(lower)) return { word: lower, parts: [] };
   let word = raw.replace(/\u0000/g, '').normalize('NFKC').toLowerCase();
   word = word.replace(/'s$/, '').replace(/s'$/, 's');
   // Thousands separators and decimal points in numbers are kept as one number: 2,600 → 2600, 1.2 stays 1.2.

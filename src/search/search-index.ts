@@ -76,6 +76,7 @@ export interface Hit {
   readonly wordsHeld: number;
 }
 
+/** A passage as MiniSearch indexes it: each field holds index terms, separated by spaces. */
 interface IndexedDocument {
   readonly id: number;
   readonly text: string;
@@ -111,8 +112,8 @@ export class SearchIndex {
     this.miniSearch = new MiniSearch<IndexedDocument>({
       fields: [...FIELDS],
       storeFields: [],
-      // Text is analyzed here, once, by the project's analyzer; MiniSearch indexes the terms it is given.
-      tokenize: (text) => analyze(text),
+      // Documents reach MiniSearch already analyzed, as terms separated by spaces.
+      tokenize: (terms) => terms.split(' ').filter((term) => term !== ''),
       processTerm: (term) => term,
       searchOptions: {
         ...passThrough,
@@ -122,18 +123,29 @@ export class SearchIndex {
       },
     });
 
-    const documents: IndexedDocument[] = passages.map((passage, id) => {
-      const previous = passages[id - 1];
-      const next = passages[id + 1];
-      const neighbour = (other: Passage | undefined) => (other && other.file === passage.file ? other.text : '');
+    // Each passage is analyzed once; its neighbours' context and its title reuse the terms.
+    const passageTerms = passages.map((passage) => {
+      const terms: string[] = [];
       for (const token of tokenize(passage.text)) {
-        if (token.terms.length > 0) this.vocabulary.add(token.word);
+        if (token.terms.length === 0) continue;
+        this.vocabulary.add(token.word);
+        terms.push(...token.terms);
       }
-      for (const term of new Set(analyze(passage.text))) {
+      for (const term of new Set(terms)) {
         this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
       }
-      for (const term of analyze(passage.title)) this.titleTerms.add(term);
-      return { id, text: passage.text, context: `${neighbour(previous)}\n${neighbour(next)}`, title: passage.title };
+      return terms.join(' ');
+    });
+    const titleTerms = new Map<string, string>();
+    const documents: IndexedDocument[] = passages.map((passage, id) => {
+      const neighbour = (other: number) => (passages[other]?.file === passage.file ? (passageTerms[other] ?? '') : '');
+      let title = titleTerms.get(passage.title);
+      if (title === undefined) {
+        title = analyze(passage.title).join(' ');
+        titleTerms.set(passage.title, title);
+        for (const term of title.split(' ')) if (term !== '') this.titleTerms.add(term);
+      }
+      return { id, text: passageTerms[id] ?? '', context: `${neighbour(id - 1)} ${neighbour(id + 1)}`, title };
     });
     this.miniSearch.addAll(documents);
     this.maxIdf = this.idfOf(0);
@@ -229,18 +241,20 @@ export class SearchIndex {
     const results = this.miniSearch.search({ combineWith: 'OR', queries });
     const totalIdf = plan.words.reduce((sum, word) => sum + word.idf, 0);
     const hits = results.map((result) => {
-      const matched = new Set(result.terms);
+      // Terms are searched one per subquery, so the query terms a result matched are the plan's own terms.
+      const matched = result.queryTerms;
       let heldIdf = 0;
       let wordsHeld = 0;
       for (const word of plan.words) {
-        const held = word.terms.filter(({ term }) => matched.has(term) || prefixMatches(term, matched));
-        heldIdf += Math.max(0, ...held.map((entry) => entry.weight)) * word.idf;
-        if (held.length > 0) wordsHeld++;
+        let best = 0;
+        for (const { term, weight } of word.terms) if (weight > best && matched.includes(term)) best = weight;
+        heldIdf += best * word.idf;
+        if (best > 0) wordsHeld++;
       }
       const coverage = totalIdf > 0 ? heldIdf / totalIdf : 0;
       // MiniSearch multiplies a score by the number of query terms matched, where an expansion would count as several
       // words: that factor is undone, and coverage, measured by words of the question, takes its place.
-      const bm25 = result.score / Math.max(1, result.queryTerms.length);
+      const bm25 = result.score / Math.max(1, matched.length);
       return {
         passage: result.id as number,
         score: bm25 * (1 + this.ranking.coordination * coverage),
@@ -252,9 +266,4 @@ export class SearchIndex {
     hits.sort((a, b) => b.score - a.score || a.passage - b.passage);
     return { hits: hits.slice(0, options.limit), plan };
   }
-}
-
-function prefixMatches(prefix: string, matched: ReadonlySet<string>): boolean {
-  for (const term of matched) if (term !== prefix && term.startsWith(prefix)) return true;
-  return false;
 }

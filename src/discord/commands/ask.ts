@@ -1,0 +1,82 @@
+import { InteractionContextType, MessageFlags, SlashCommandBuilder, userMention } from 'discord.js';
+import type { SlashCommand } from '../context.js';
+import { answerMessage, matchesFor, pickedView, rankedView } from '../components/answer-pages.js';
+import { AUTOCOMPLETE_CHOICE_LIMIT, AUTOCOMPLETE_CHOICES_LIMIT } from '../limits.js';
+import { fitQuestion, notFoundEmbed, suggestionName } from '../render.js';
+import { PASSAGE_GONE, replyPrivately } from '../replies.js';
+import { cutAtWord, collapseWhitespace } from '../text.js';
+
+/**
+ * A suggestion's value: `passage:<id>:<what the member had typed>`. The id makes the answer exactly that passage;
+ * the typed text is the question shown above it and searched for its other matches.
+ */
+export function passageChoiceValue(passageId: string, typed: string): string {
+  const prefix = `passage:${passageId}:`;
+  return prefix + cutAtWord(collapseWhitespace(typed), AUTOCOMPLETE_CHOICE_LIMIT - prefix.length);
+}
+
+export function parsePassageChoice(value: string): { passageId: string; question: string } | undefined {
+  const match = /^passage:([0-9a-f]{16}):(.*)$/s.exec(value);
+  return match ? { passageId: match[1] as string, question: match[2] as string } : undefined;
+}
+
+export default {
+  data: new SlashCommandBuilder()
+    .setName('ask')
+    .setDescription('Answer a question with a passage quoted from the sources, and where it comes from')
+    .setContexts(InteractionContextType.Guild)
+    .addStringOption((option) =>
+      option
+        .setName('question')
+        .setDescription('What you want to know; pick a suggestion for that exact passage')
+        .setRequired(true)
+        .setAutocomplete(true),
+    )
+    .addBooleanOption((option) => option.setName('hide').setDescription('Only you see the answer'))
+    .addUserOption((option) =>
+      option.setName('mention').setDescription('Suggest the answer to this member (they are the only one pinged)'),
+    ),
+
+  async execute(interaction, { library, sourceBaseUrl, logger }) {
+    const value = interaction.options.getString('question', true);
+    const hide = interaction.options.getBoolean('hide') ?? false;
+    const mention = interaction.options.getUser('mention');
+    const picked = parsePassageChoice(value);
+    const question = fitQuestion(picked ? picked.question : value);
+    logger.debug({ question }, 'question');
+
+    const answer = matchesFor(library, question);
+    const passage = picked && library.passage(picked.passageId);
+    if (picked && !passage) {
+      await replyPrivately(interaction, PASSAGE_GONE);
+      return { answered: false };
+    }
+    const view = passage ? pickedView(library, question, answer, passage) : rankedView(question, answer, 0);
+    if (!view) {
+      // Never a weak passage presented as an answer: say so, privately, and name the closest sources.
+      await interaction.reply({ embeds: [notFoundEmbed(question, answer, sourceBaseUrl)], flags: MessageFlags.Ephemeral });
+      return { answered: false };
+    }
+    await interaction.reply({
+      ...answerMessage(view, sourceBaseUrl, !hide),
+      ...(mention && {
+        content: `Suggested for ${userMention(mention.id)}`,
+        allowedMentions: { users: [mention.id] },
+      }),
+      ...(hide && { flags: MessageFlags.Ephemeral }),
+    });
+    return { answered: true };
+  },
+
+  async autocomplete(interaction, { library, logger }) {
+    const typed = interaction.options.getFocused().trim();
+    logger.debug({ question: typed }, 'suggestions');
+    const suggestions = typed ? library.suggest(typed, AUTOCOMPLETE_CHOICES_LIMIT) : [];
+    await interaction.respond(
+      suggestions.slice(0, AUTOCOMPLETE_CHOICES_LIMIT).map((passage) => ({
+        name: suggestionName(passage),
+        value: passageChoiceValue(passage.id, typed),
+      })),
+    );
+  },
+} satisfies SlashCommand;

@@ -1,0 +1,46 @@
+import {
+  ApplicationCommandType,
+  ContextMenuCommandBuilder,
+  InteractionContextType,
+  MessageFlags,
+} from 'discord.js';
+import type { MessageCommand } from '../context.js';
+import { matchesFor } from '../components/answer-pages.js';
+import { postButtons } from '../components/post-match.js';
+import { answerEmbeds, fitQuestion, notFoundEmbed } from '../render.js';
+import { replyPrivately } from '../replies.js';
+
+/** Matches shown at once: enough to compare, few enough that each keeps a readable share of the embed limits. */
+const MATCHES_SHOWN = 3;
+
+/**
+ * "Find in sources" (Apps, on any message): how a moderator checks a claim made in chat. The matches are shown
+ * privately; a button posts one of them as a public answer.
+ */
+export default {
+  data: new ContextMenuCommandBuilder()
+    .setName('Find in sources')
+    .setType(ApplicationCommandType.Message)
+    .setContexts(InteractionContextType.Guild),
+
+  async execute(interaction, { library, sourceBaseUrl, logger }) {
+    const question = fitQuestion(interaction.targetMessage.content);
+    if (!question) {
+      await replyPrivately(interaction, 'That message has no text to look up.');
+      return { answered: false };
+    }
+    logger.debug({ question }, 'question');
+    const answer = matchesFor(library, question);
+    if (!answer.answered) {
+      await interaction.reply({ embeds: [notFoundEmbed(question, answer, sourceBaseUrl)], flags: MessageFlags.Ephemeral });
+      return { answered: false };
+    }
+    const shown = answer.results.slice(0, MATCHES_SHOWN);
+    await interaction.reply({
+      embeds: answerEmbeds(question, shown, sourceBaseUrl),
+      components: [postButtons(shown)],
+      flags: MessageFlags.Ephemeral,
+    });
+    return { answered: true };
+  },
+} satisfies MessageCommand;

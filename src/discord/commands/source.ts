@@ -1,0 +1,68 @@
+import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
+import type { Source } from '../../corpus/types.js';
+import type { Library } from '../../library.js';
+import type { SlashCommand } from '../context.js';
+import { sourceAttachment } from '../components/show-source.js';
+import { AUTOCOMPLETE_CHOICE_LIMIT, AUTOCOMPLETE_CHOICES_LIMIT } from '../limits.js';
+import { lineCount, sourceEmbed } from '../render.js';
+import { replyPrivately } from '../replies.js';
+import { collapseWhitespace, cutAtWord, escapeText } from '../text.js';
+
+/** A file name the member typed is echoed back in an error, briefly. */
+const NAME_SHOWN_CHARS = 100;
+
+/** The source a member named: its exact path, else the one source whose path or file name matches regardless of case. */
+function findSource(library: Library, name: string): Source | undefined {
+  const exact = library.source(name);
+  if (exact) return exact;
+  const wanted = name.toLowerCase();
+  const matches = library.sources.filter(
+    ({ file }) => file.toLowerCase() === wanted || file.split('/').at(-1)?.toLowerCase() === wanted,
+  );
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+export default {
+  data: new SlashCommandBuilder()
+    .setName('source')
+    .setDescription('Show a source: its title, its size and the passage at a line, with the file attached')
+    .setContexts(InteractionContextType.Guild)
+    .addStringOption((option) =>
+      option.setName('file').setDescription('The source file (see /sources)').setRequired(true).setAutocomplete(true),
+    )
+    .addIntegerOption((option) =>
+      option.setName('line').setDescription('Show the passage at this line (default: the first)').setMinValue(1),
+    ),
+
+  async execute(interaction, { library, sourceBaseUrl }) {
+    const name = interaction.options.getString('file', true);
+    const line = interaction.options.getInteger('line');
+    const source = findSource(library, name.trim());
+    if (!source) {
+      return replyPrivately(interaction, `No source is called “${escapeText(cutAtWord(name, NAME_SHOWN_CHARS))}”. \`/sources\` lists them.`);
+    }
+    const lines = lineCount(source.text);
+    if (line !== null && line > lines) {
+      return replyPrivately(interaction, `${escapeText(source.file)} has ${lines} lines: line ${line} is past its end.`);
+    }
+    const passages = library.passagesOf(source.file);
+    const passage = line === null ? passages[0] : library.passageAtLine(source.file, line);
+    if (!passage) return replyPrivately(interaction, `${escapeText(source.file)} has no passage to quote.`);
+    const { files, note } = sourceAttachment(source);
+    await interaction.reply({ embeds: [sourceEmbed(source, passage, passages.length, sourceBaseUrl, note)], files });
+  },
+
+  async autocomplete(interaction, { library }) {
+    const typed = interaction.options.getFocused().trim().toLowerCase();
+    const choices = library.sources
+      // A choice's value is at most 100 characters: a longer path can still be typed in full.
+      .filter(({ file }) => file.length <= AUTOCOMPLETE_CHOICE_LIMIT)
+      .filter(({ file, title }) => file.toLowerCase().includes(typed) || title.toLowerCase().includes(typed))
+      .slice(0, AUTOCOMPLETE_CHOICES_LIMIT)
+      .map(({ file, title }) => ({
+        name: cutAtWord(collapseWhitespace(`${file} · ${title}`), AUTOCOMPLETE_CHOICE_LIMIT),
+        value: file,
+      }));
+    await interaction.respond(choices);
+  },
+} satisfies SlashCommand;

@@ -1,0 +1,105 @@
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, type APIEmbed } from 'discord.js';
+import type { Answer } from '../../answer.js';
+import type { Passage } from '../../corpus/types.js';
+import type { Library } from '../../library.js';
+import type { ButtonHandler } from '../context.js';
+import { answerEmbed, questionFromTitle, type ExplainedPassage, type MatchPosition } from '../render.js';
+import { OUT_OF_DATE, replyPrivately } from '../replies.js';
+import { pinButton } from './pin.js';
+import { showSourceButton } from './show-source.js';
+
+const FAMILY = 'ask';
+/** How many ranked passages "Next match" walks through. */
+const MATCHES_PER_QUESTION = 10;
+
+type Direction = 'previous' | 'next';
+
+/** `ask:next:3`: the rank to show. The question is read back from the message, so the buttons outlive a restart. */
+function pageCustomId(direction: Direction, rank: number): string {
+  return `${FAMILY}:${direction}:${rank}`;
+}
+
+function parsePageCustomId(customId: string): number | undefined {
+  const rank = /^ask:(?:previous|next):(\d{1,3})$/.exec(customId)?.[1];
+  return rank === undefined ? undefined : Number(rank);
+}
+
+/** One answer on screen: the question it answers, the passage, and where that passage ranks. */
+export interface AnswerView {
+  readonly question: string;
+  readonly passage: ExplainedPassage;
+  readonly position: MatchPosition;
+}
+
+export interface AnswerMessage {
+  embeds: APIEmbed[];
+  components: ActionRowBuilder<ButtonBuilder>[];
+}
+
+/** The ranked passages of a question, as many as "Next match" walks through. */
+export function matchesFor(library: Library, question: string): Answer {
+  return library.ask(question, { top: MATCHES_PER_QUESTION });
+}
+
+/** The answer at `rank`, or undefined when the sources do not answer the question (or have fewer matches). */
+export function rankedView(question: string, answer: Answer, rank: number): AnswerView | undefined {
+  const passage = answer.answered ? answer.results[rank] : undefined;
+  return passage && { question, passage, position: { rank, total: answer.results.length } };
+}
+
+/** A passage the member picked (a suggestion, or one of several matches), placed in its question's ranking. */
+export function pickedView(library: Library, question: string, answer: Answer, passage: Passage): AnswerView {
+  const total = answer.answered ? answer.results.length : 0;
+  const rank = answer.results.findIndex((result) => result.id === passage.id);
+  const ranked = answer.answered ? answer.results[rank] : undefined;
+  if (ranked) return { question, passage: ranked, position: { rank, total } };
+  return { question, passage: { ...passage, ...library.explain(passage, question) }, position: { rank: undefined, total } };
+}
+
+function pageButtons({ rank, total }: MatchPosition): ButtonBuilder[] {
+  const previous = new ButtonBuilder()
+    .setCustomId(pageCustomId('previous', Math.max(0, (rank ?? 0) - 1)))
+    .setLabel('Previous')
+    .setStyle(ButtonStyle.Secondary)
+    .setDisabled(rank === undefined || rank === 0);
+  const nextRank = rank === undefined ? 0 : rank + 1;
+  const next = new ButtonBuilder()
+    .setCustomId(pageCustomId('next', Math.min(nextRank, Math.max(0, total - 1))))
+    .setLabel('Next match')
+    .setStyle(ButtonStyle.Primary)
+    .setDisabled(nextRank >= total);
+  return [previous, next];
+}
+
+/** The answer message: its embed, then Previous / Next match / Show source, and 📌 Pin under a public answer. */
+export function answerMessage(view: AnswerView, sourceBaseUrl: string | undefined, pinnable: boolean): AnswerMessage {
+  const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+    ...pageButtons(view.position),
+    showSourceButton(view.passage.id),
+    ...(pinnable ? [pinButton()] : []),
+  );
+  return {
+    embeds: [answerEmbed(view.question, view.passage, view.position, sourceBaseUrl)],
+    components: [row],
+  };
+}
+
+/** "Next match" and "Previous": the same question's other ranked passages, in place of the current one. */
+export default {
+  family: FAMILY,
+  async execute(interaction, { library, sourceBaseUrl }) {
+    const rank = parsePageCustomId(interaction.customId);
+    if (rank === undefined) return replyPrivately(interaction, OUT_OF_DATE);
+    const { message } = interaction;
+    if (message.pinned) {
+      return replyPrivately(interaction, 'This answer is pinned, so it stays as it is. Ask again with `/ask` to see other matches.');
+    }
+    const question = questionFromTitle(message.embeds[0]?.title);
+    const view = rankedView(question, matchesFor(library, question), rank);
+    if (!view) {
+      return replyPrivately(interaction, 'That match is no longer in the sources (they changed since). Ask again with `/ask`.');
+    }
+    await interaction.update(answerMessage(view, sourceBaseUrl, !message.flags.has(MessageFlags.Ephemeral)));
+    return { answered: true };
+  },
+} satisfies ButtonHandler;

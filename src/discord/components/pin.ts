@@ -1,0 +1,105 @@
+import {
+  ActionRowBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  ComponentType,
+  DiscordAPIError,
+  MessageFlags,
+  PermissionFlagsBits,
+  RESTJSONErrorCodes,
+  type ButtonInteraction,
+} from 'discord.js';
+import type { ButtonHandler } from '../context.js';
+import { AUDIT_LOG_REASON_LIMIT, BUTTON_LABEL_LIMIT } from '../limits.js';
+import { OUT_OF_DATE, replyPrivately } from '../replies.js';
+import { cutAtWord } from '../text.js';
+import { parseShowSourceCustomId, showSourceButton } from './show-source.js';
+
+const PIN_CUSTOM_ID = 'pin';
+
+const NOT_A_MODERATOR = 'Only members with the **Pin Messages** permission can pin answers. Ask a moderator to pin it.';
+const ALREADY_PINNED = 'This answer is already pinned.';
+const CHANNEL_FULL =
+  'This channel already has 250 pinned messages, the most Discord allows. Unpin an older one, then press 📌 Pin again.';
+
+/** The permissions the bot itself needs to pin in a channel, with the names the server settings show. */
+const PIN_PERMISSIONS = [
+  [PermissionFlagsBits.PinMessages, 'Pin Messages'],
+  [PermissionFlagsBits.ReadMessageHistory, 'Read Message History'],
+] as const;
+
+function missingPermissionsNotice(missing: readonly string[]): string {
+  const names = missing.map((name) => `**${name}**`).join(' and ');
+  return (
+    `I can't pin in this channel: I need ${names} here. ` +
+    `A server admin can grant ${missing.length === 1 ? 'it' : 'them'} to my role in the channel's settings ` +
+    '(Edit Channel → Permissions).'
+  );
+}
+
+export function pinButton(): ButtonBuilder {
+  return new ButtonBuilder().setCustomId(PIN_CUSTOM_ID).setLabel('Pin').setEmoji('📌').setStyle(ButtonStyle.Secondary);
+}
+
+function pinnedButton(moderator: string): ButtonBuilder {
+  return pinButton()
+    .setLabel(cutAtWord(`Pinned by ${moderator}`, BUTTON_LABEL_LIMIT))
+    .setStyle(ButtonStyle.Success)
+    .setDisabled(true);
+}
+
+function moderatorName(interaction: ButtonInteraction): string {
+  const { member } = interaction;
+  if (member && 'displayName' in member) return member.displayName;
+  return member?.nick ?? interaction.user.displayName;
+}
+
+/**
+ * A pinned answer is frozen: "Next match" and "Previous" would change what the pin shows, so they go;
+ * "Show source" stays and the pin button says who pinned it.
+ */
+function pinnedComponents(interaction: ButtonInteraction, moderator: string): ActionRowBuilder<ButtonBuilder> {
+  const row = new ActionRowBuilder<ButtonBuilder>();
+  const passageId = interaction.message.components
+    .flatMap((current) => (current.type === ComponentType.ActionRow ? current.components : []))
+    .map((component) => (component.type === ComponentType.Button ? parseShowSourceCustomId(component.customId ?? '') : undefined))
+    .find((id) => id !== undefined);
+  if (passageId) row.addComponents(showSourceButton(passageId));
+  return row.addComponents(pinnedButton(moderator));
+}
+
+function isDiscordError(error: unknown, code: number): boolean {
+  return error instanceof DiscordAPIError && error.code === code;
+}
+
+/** "📌 Pin": moderators pin the answer; everyone else, and a bot without the permissions, is told why not. */
+export default {
+  family: PIN_CUSTOM_ID,
+  async execute(interaction) {
+    if (interaction.customId !== PIN_CUSTOM_ID) return replyPrivately(interaction, OUT_OF_DATE);
+    // memberPermissions comes with the interaction (the member's permissions in this channel); null outside a server.
+    if (!interaction.memberPermissions?.has(PermissionFlagsBits.PinMessages)) {
+      return replyPrivately(interaction, NOT_A_MODERATOR);
+    }
+    const missing = PIN_PERMISSIONS.filter(([flag]) => !interaction.appPermissions.has(flag)).map(([, name]) => name);
+    if (missing.length > 0) return replyPrivately(interaction, missingPermissionsNotice(missing));
+    if (interaction.message.pinned) return replyPrivately(interaction, ALREADY_PINNED);
+
+    const moderator = moderatorName(interaction);
+    const { user } = interaction;
+    await interaction.deferUpdate();
+    try {
+      await interaction.message.pin(cutAtWord(`Answer pinned by ${user.username} (${user.id})`, AUDIT_LOG_REASON_LIMIT));
+    } catch (error) {
+      const notice = isDiscordError(error, RESTJSONErrorCodes.MaximumNumberOfPinsReachedForTheChannel)
+        ? CHANNEL_FULL
+        : isDiscordError(error, RESTJSONErrorCodes.MissingPermissions)
+          ? missingPermissionsNotice(PIN_PERMISSIONS.map(([, name]) => name))
+          : undefined;
+      if (!notice) throw error;
+      await interaction.followUp({ content: notice, flags: MessageFlags.Ephemeral });
+      return;
+    }
+    await interaction.editReply({ components: [pinnedComponents(interaction, moderator)] });
+  },
+} satisfies ButtonHandler;

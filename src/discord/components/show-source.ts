@@ -1,0 +1,59 @@
+import { AttachmentBuilder, ButtonBuilder, ButtonStyle, MessageFlags } from 'discord.js';
+import type { Source } from '../../corpus/types.js';
+import type { ButtonHandler } from '../context.js';
+import { ATTACHMENT_BYTES_LIMIT } from '../limits.js';
+import { formatBytes, sourceContextEmbed } from '../render.js';
+import { OUT_OF_DATE, PASSAGE_GONE, replyPrivately } from '../replies.js';
+
+const FAMILY = 'src';
+/** Passages on each side of the cited one. */
+const CONTEXT_RADIUS = 1;
+
+/** `src:<passage id>`: the passage to show, so the button works after a restart. */
+export function showSourceCustomId(passageId: string): string {
+  return `${FAMILY}:${passageId}`;
+}
+
+export function parseShowSourceCustomId(customId: string): string | undefined {
+  return /^src:([0-9a-f]{16})$/.exec(customId)?.[1];
+}
+
+export function showSourceButton(passageId: string): ButtonBuilder {
+  return new ButtonBuilder()
+    .setCustomId(showSourceCustomId(passageId))
+    .setLabel('Show source')
+    .setEmoji('📄')
+    .setStyle(ButtonStyle.Secondary);
+}
+
+/**
+ * The source as a file to attach, when Discord accepts its size. It is the text as indexed, not the file as it is
+ * now on disk: its line numbers are the ones the citations name.
+ */
+export function sourceAttachment(source: Source): { files: AttachmentBuilder[]; note: string } {
+  const bytes = Buffer.from(source.text, 'utf8');
+  if (bytes.byteLength > ATTACHMENT_BYTES_LIMIT) {
+    return { files: [], note: `The source is too large to attach here (${formatBytes(bytes.byteLength)}).` };
+  }
+  const name = source.file.split('/').at(-1) ?? source.file;
+  return { files: [new AttachmentBuilder(bytes, { name })], note: 'The whole source is attached.' };
+}
+
+/** Replies, to the member alone, with the passage between its neighbours and the whole source file attached. */
+export default {
+  family: FAMILY,
+  async execute(interaction, { library, sourceBaseUrl }) {
+    const passageId = parseShowSourceCustomId(interaction.customId);
+    if (!passageId) return replyPrivately(interaction, OUT_OF_DATE);
+    const passage = library.passage(passageId);
+    const source = passage && library.source(passage.file);
+    if (!passage || !source) return replyPrivately(interaction, PASSAGE_GONE);
+
+    const { files, note } = sourceAttachment(source);
+    await interaction.reply({
+      embeds: [sourceContextEmbed(passage, library.neighbours(passage, CONTEXT_RADIUS), sourceBaseUrl, note)],
+      files,
+      flags: MessageFlags.Ephemeral,
+    });
+  },
+} satisfies ButtonHandler;

@@ -1,0 +1,51 @@
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type APIEmbed } from 'discord.js';
+import type { Library } from '../../library.js';
+import type { ButtonHandler } from '../context.js';
+import { pageCount, sourcesPageEmbed, SOURCES_PER_PAGE } from '../render.js';
+import { OUT_OF_DATE, replyPrivately } from '../replies.js';
+
+const FAMILY = 'sources';
+
+/** `sources:next:2`: the page to show, computed afresh from the sources on every press. */
+function pageCustomId(direction: 'previous' | 'next', page: number): string {
+  return `${FAMILY}:${direction}:${page}`;
+}
+
+function parsePageCustomId(customId: string): number | undefined {
+  const page = /^sources:(?:previous|next):(\d{1,6})$/.exec(customId)?.[1];
+  return page === undefined ? undefined : Number(page);
+}
+
+/** A page of `/sources`, with Previous / Next when the sources take more than one page. */
+export function sourcesMessage(
+  library: Library,
+  requestedPage: number,
+): { embeds: APIEmbed[]; components: ActionRowBuilder<ButtonBuilder>[] } {
+  const entries = library.sources.map((source) => ({ source, passageCount: library.passagesOf(source.file).length }));
+  const pages = pageCount(entries.length, SOURCES_PER_PAGE);
+  const page = Math.min(requestedPage, pages - 1);
+  const embeds = [sourcesPageEmbed(entries, page)];
+  if (pages === 1) return { embeds, components: [] };
+  const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+    new ButtonBuilder()
+      .setCustomId(pageCustomId('previous', Math.max(0, page - 1)))
+      .setLabel('Previous')
+      .setStyle(ButtonStyle.Secondary)
+      .setDisabled(page === 0),
+    new ButtonBuilder()
+      .setCustomId(pageCustomId('next', Math.min(page + 1, pages - 1)))
+      .setLabel('Next')
+      .setStyle(ButtonStyle.Secondary)
+      .setDisabled(page === pages - 1),
+  );
+  return { embeds, components: [row] };
+}
+
+export default {
+  family: FAMILY,
+  async execute(interaction, { library }) {
+    const page = parsePageCustomId(interaction.customId);
+    if (page === undefined) return replyPrivately(interaction, OUT_OF_DATE);
+    await interaction.update(sourcesMessage(library, page));
+  },
+} satisfies ButtonHandler;

@@ -1,0 +1,315 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  ApplicationCommandType,
+  ApplicationIntegrationType,
+  ComponentType,
+  GatewayDispatchEvents,
+  InteractionContextType,
+  InteractionType,
+  Locale,
+  MessageType,
+  type APIApplicationCommand,
+  type APIApplicationCommandInteractionDataOption,
+  type APIApplicationCommandAutocompleteGuildInteraction,
+  type APIChatInputApplicationCommandGuildInteraction,
+  type APIGuildInteractionWrapper,
+  type APIInteractionDataResolved,
+  type APIMessage,
+  type APIMessageApplicationCommandGuildInteraction,
+  type APIMessageComponentButtonInteraction,
+  type APIUser,
+} from 'discord-api-types/v10';
+import { CommandRegistry } from './commands.js';
+import type { Exchange } from './exchange.js';
+import { DEFAULT_BOT_PERMISSIONS, DEFAULT_TOKEN, Fixtures, type FixtureMember } from './fixtures.js';
+import { Gateway, GATEWAY_PATH } from './gateway.js';
+import { InteractionRegistry } from './interactions.js';
+import { MessageStore } from './messages.js';
+import { RestApi, type FaultMatch, type FaultResponse, type RecordedRequest } from './rest.js';
+import { SnowflakeGenerator } from './snowflake.js';
+
+export interface EmulatorOptions {
+  /** The only token accepted, on REST and on the gateway. */
+  token?: string;
+  /** `shards` of GET /gateway/bot; the guild goes to shard `(guild_id >> 22) % shards`. */
+  shards?: number;
+  /** `app_permissions` of every interaction, and the permissions of the bot's role. */
+  botPermissions?: bigint;
+}
+
+export interface InteractionOptions {
+  /** The member who acts; `users.member` by default. */
+  as?: FixtureMember;
+  /** Dispatch on this shard instead of the one owning the guild. */
+  shard?: number;
+}
+
+const READY_TIMEOUT_MS = 10_000;
+const ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024;
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<DiscordEmulator> {
+  return DiscordEmulator.start(options);
+}
+
+/**
+ * A local stand-in for Discord (REST under /api/v10 and the gateway) that the real discord.js
+ * client logs in to. Tests act as guild members through it and read back what the bot did.
+ */
+export class DiscordEmulator {
+  readonly apiUrl: string;
+  readonly token: string;
+  readonly applicationId: string;
+  readonly botUser: APIUser;
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly users: { moderator: FixtureMember; member: FixtureMember; admin: FixtureMember };
+  readonly commands: { global: APIApplicationCommand[]; guild: Map<string, APIApplicationCommand[]> };
+
+  readonly #server: Server;
+  readonly #ids: SnowflakeGenerator;
+  readonly #fixtures: Fixtures;
+  readonly #botPermissions: bigint;
+  readonly #store: MessageStore;
+  readonly #commands: CommandRegistry;
+  readonly #interactions: InteractionRegistry;
+  readonly #gateway: Gateway;
+  readonly #rest: RestApi;
+
+  static async start(options: EmulatorOptions): Promise<DiscordEmulator> {
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    return new DiscordEmulator(server, options);
+  }
+
+  private constructor(server: Server, options: EmulatorOptions) {
+    const { port } = server.address() as AddressInfo;
+    const origin = `127.0.0.1:${port}`;
+    const gatewayUrl = `ws://${origin}${GATEWAY_PATH}`;
+    const shardCount = options.shards ?? 1;
+
+    this.#server = server;
+    this.#ids = new SnowflakeGenerator();
+    this.#botPermissions = options.botPermissions ?? DEFAULT_BOT_PERMISSIONS;
+    this.#fixtures = new Fixtures(this.#ids, this.#botPermissions);
+    this.#store = new MessageStore(this.#ids);
+    this.#commands = new CommandRegistry(this.#ids, this.#fixtures.applicationId);
+    this.#interactions = new InteractionRegistry(this.#store, this.#fixtures.botUser, this.#fixtures.applicationId);
+
+    this.apiUrl = `http://${origin}/api`;
+    this.token = options.token ?? DEFAULT_TOKEN;
+    this.applicationId = this.#fixtures.applicationId;
+    this.botUser = this.#fixtures.botUser;
+    this.guildId = this.#fixtures.guildId;
+    this.channelId = this.#fixtures.channelId;
+    this.users = this.#fixtures.users;
+    this.commands = this.#commands;
+
+    this.#gateway = new Gateway({ token: this.token, shardCount, fixtures: this.#fixtures, url: () => gatewayUrl });
+    this.#rest = new RestApi({
+      token: this.token,
+      shardCount,
+      fixtures: this.#fixtures,
+      store: this.#store,
+      interactions: this.#interactions,
+      commands: this.#commands,
+      gatewayUrl: () => gatewayUrl,
+    });
+
+    server.on('request', (request, response) => {
+      this.#rest.handle(request, response).catch((error: unknown) => {
+        response.writeHead(500, { 'content-type': 'text/plain' });
+        response.end(`emulator failure: ${String(error)}`);
+      });
+    });
+    server.on('upgrade', (request, socket, head: Buffer) => {
+      if (new URL(request.url ?? '/', 'http://127.0.0.1').pathname === GATEWAY_PATH) {
+        this.#gateway.handleUpgrade(request, socket, head);
+      } else {
+        socket.destroy();
+      }
+    });
+  }
+
+  /** Every REST request received, in order of arrival. */
+  get requests(): RecordedRequest[] {
+    return this.#rest.requests;
+  }
+
+  /** Non-ephemeral messages the bot created in a channel (the test channel by default), oldest first. */
+  messages(channelId = this.channelId): APIMessage[] {
+    return this.#store.list(channelId, this.botUser.id).map((message) => structuredClone(message));
+  }
+
+  /** Any stored message, ephemeral ones included. */
+  message(messageId: string): APIMessage | undefined {
+    const message = this.#store.get(messageId);
+    return message === undefined ? undefined : structuredClone(message);
+  }
+
+  /** Ids of the pinned messages, in the order they were pinned. */
+  pins(channelId = this.channelId): string[] {
+    return this.#store.pins(channelId).map((pin) => pin.messageId);
+  }
+
+  /** While full, pinning in the channel fails with 30003 as when it holds 250 pins. */
+  setPinLimitReached(channelId: string, full: boolean): void {
+    this.#store.setPinLimitReached(channelId, full);
+  }
+
+  /** Resolves once every shard has identified (or resumed) and received its READY and guild. */
+  waitForReady(timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+    return this.#gateway.waitForReady(timeoutMs);
+  }
+
+  slashCommand(
+    name: string,
+    options: APIApplicationCommandInteractionDataOption[] = [],
+    opts: InteractionOptions & { resolved?: APIInteractionDataResolved } = {},
+  ): Promise<Exchange> {
+    const payload: APIChatInputApplicationCommandGuildInteraction = {
+      ...this.#interactionBase(InteractionType.ApplicationCommand, opts.as),
+      data: {
+        id: this.#commands.idFor(name, ApplicationCommandType.ChatInput, this.guildId),
+        name,
+        type: ApplicationCommandType.ChatInput,
+        options: options as APIApplicationCommandInteractionDataOption<InteractionType.ApplicationCommand>[],
+        ...(opts.resolved === undefined ? {} : { resolved: opts.resolved }),
+      },
+    };
+    return this.dispatchRaw(payload, opts);
+  }
+
+  /** `options` should hold the option being typed, with `focused: true`. */
+  autocomplete(
+    name: string,
+    options: APIApplicationCommandInteractionDataOption[],
+    opts: InteractionOptions = {},
+  ): Promise<Exchange> {
+    const payload: APIApplicationCommandAutocompleteGuildInteraction = {
+      ...this.#interactionBase(InteractionType.ApplicationCommandAutocomplete, opts.as),
+      data: {
+        id: this.#commands.idFor(name, ApplicationCommandType.ChatInput, this.guildId),
+        name,
+        type: ApplicationCommandType.ChatInput,
+        options: options as APIApplicationCommandInteractionDataOption<InteractionType.ApplicationCommandAutocomplete>[],
+      },
+    };
+    return this.dispatchRaw(payload, opts);
+  }
+
+  /**
+   * Clicks a button on a message, as it is now (not as the test last saw it). Like a real user, the
+   * test can only click an enabled button that is on the message.
+   */
+  async button(message: APIMessage, customId: string, opts: InteractionOptions = {}): Promise<Exchange> {
+    const current = this.#store.get(message.id) ?? message;
+    if (!hasEnabledButton(current.components ?? [], customId)) {
+      throw new Error(`message ${message.id} has no enabled button with custom_id "${customId}"`);
+    }
+    const payload: APIGuildInteractionWrapper<APIMessageComponentButtonInteraction> = {
+      ...this.#interactionBase(InteractionType.MessageComponent, opts.as),
+      data: { custom_id: customId, component_type: ComponentType.Button },
+      message: structuredClone(current),
+    };
+    return this.dispatchRaw(payload, opts);
+  }
+
+  /** The "Apps → name" context-menu entry on `target`. */
+  messageCommand(name: string, target: APIMessage, opts: InteractionOptions = {}): Promise<Exchange> {
+    const payload: APIMessageApplicationCommandGuildInteraction = {
+      ...this.#interactionBase(InteractionType.ApplicationCommand, opts.as),
+      data: {
+        id: this.#commands.idFor(name, ApplicationCommandType.Message, this.guildId),
+        name,
+        type: ApplicationCommandType.Message,
+        target_id: target.id,
+        resolved: { messages: { [target.id]: structuredClone(target) } },
+      },
+    };
+    return this.dispatchRaw(payload, opts);
+  }
+
+  /** A message a member wrote in the test channel, e.g. as the target of a context-menu command. */
+  postUserMessage(content: string, opts: { as?: FixtureMember } = {}): APIMessage {
+    const author = (opts.as ?? this.users.member).user;
+    const message = this.#store.create({ channelId: this.channelId, author, type: MessageType.Default }, { content });
+    return structuredClone(message);
+  }
+
+  /** Dispatches any INTERACTION_CREATE payload, even a malformed one, on the shard owning the guild. */
+  async dispatchRaw(payload: unknown, opts: { shard?: number } = {}): Promise<Exchange> {
+    const exchange = this.#interactions.track(payload);
+    const shard = opts.shard ?? this.#gateway.shardForGuild(this.guildId);
+    exchange.markDispatched();
+    await this.#gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload, shard);
+    return exchange;
+  }
+
+  /** From now on callbacks for the interaction get 10062 and its webhook 50027, as after 15 minutes. */
+  expireInteraction(interactionId: string): void {
+    this.#interactions.expire(interactionId);
+  }
+
+  /** Closes the gateway socket of one shard (all by default) with `code`; discord.js reconnects or resumes. */
+  closeGateway(code: number, opts: { shard?: number } = {}): void {
+    this.#gateway.closeShards(code, opts.shard);
+  }
+
+  /** The next `times` REST requests matching `match` get `response` instead of being handled. */
+  failNext(match: FaultMatch, response: FaultResponse, times = 1): void {
+    this.#rest.failNext(match, response, times);
+  }
+
+  /** Delays every REST answer by `ms` (0 to stop). */
+  delayAll(ms: number): void {
+    this.#rest.delayAll(ms);
+  }
+
+  async close(): Promise<void> {
+    this.#interactions.abandonWaits('the emulator was closed');
+    this.#rest.close();
+    await this.#gateway.close();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve, reject) => this.#server.close((error) => (error ? reject(error) : resolve())));
+  }
+
+  /** The fields every guild interaction carries, as Discord sends them for a guild-installed app. */
+  #interactionBase<Type extends InteractionType>(type: Type, as: FixtureMember = this.users.member) {
+    const id = this.#ids.next();
+    return {
+      id,
+      application_id: this.applicationId,
+      type,
+      token: Buffer.from(`interaction:${id}:${randomBytes(32).toString('hex')}`).toString('base64url'),
+      version: 1 as const,
+      guild_id: this.guildId,
+      guild: { id: this.guildId, locale: Locale.EnglishUS, features: [] },
+      channel: this.#fixtures.textChannel,
+      channel_id: this.channelId,
+      member: this.#fixtures.interactionMember(as),
+      app_permissions: String(this.#botPermissions),
+      locale: Locale.EnglishUS,
+      guild_locale: Locale.EnglishUS,
+      entitlements: [],
+      authorizing_integration_owners: { [ApplicationIntegrationType.GuildInstall]: this.guildId },
+      context: InteractionContextType.Guild,
+      attachment_size_limit: ATTACHMENT_SIZE_LIMIT,
+    };
+  }
+}
+
+/** Searches action rows and the nested layouts of components v2 for a clickable button. */
+function hasEnabledButton(components: readonly unknown[], customId: string): boolean {
+  return components.some((component) => {
+    if (typeof component !== 'object' || component === null) return false;
+    const candidate = component as { type?: number; custom_id?: string; disabled?: boolean; components?: unknown[]; accessory?: unknown };
+    if (candidate.type === ComponentType.Button && candidate.custom_id === customId) return candidate.disabled !== true;
+    const children = [...(candidate.components ?? []), ...(candidate.accessory === undefined ? [] : [candidate.accessory])];
+    return hasEnabledButton(children, customId);
+  });
+}

@@ -1,0 +1,6 @@
+export { createTestClient, fastIdentifyThrottler, type IdentifyThrottler } from './client.js';
+export { DiscordEmulator, startEmulator, type EmulatorOptions, type InteractionOptions } from './emulator.js';
+export type { CallKind, Exchange, ExchangeCall, InteractionResponse } from './exchange.js';
+export type { FixtureMember } from './fixtures.js';
+export type { UploadedFile } from './multipart.js';
+export type { FaultMatch, FaultResponse, RecordedRequest } from './rest.js';

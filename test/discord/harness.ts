@@ -1,0 +1,93 @@
+import { Writable } from 'node:stream';
+import type { APIEmbed, APIMessage } from 'discord-api-types/v10';
+import { startBot, type Bot, type BotOptions } from '../../src/discord/bot.js';
+import { Library } from '../../src/library.js';
+import { createLogger } from '../../src/log.js';
+import { fastIdentifyThrottler, startEmulator, type DiscordEmulator, type EmulatorOptions } from './emulator/index.js';
+import { visibleText } from './markdown.js';
+
+/** One emulator and the real bot logged in to it, with the bot's log lines kept for inspection. */
+export interface Harness {
+  readonly emulator: DiscordEmulator;
+  readonly bot: Bot;
+  readonly library: Library;
+  /** Every log line the bot wrote, parsed. */
+  readonly logs: Record<string, unknown>[];
+  /** The raw log output, for checks that nothing secret was written. */
+  readonly rawLogs: () => string;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions extends EmulatorOptions {
+  readonly dataDir?: string;
+  readonly sourceBaseUrl?: string;
+  readonly library?: Library;
+  readonly onFatal?: BotOptions['onFatal'];
+}
+
+/** Bot options for tests: no pause between identifies, no global REST limit in the way. */
+export const testClientOptions = {
+  rest: { globalRequestsPerSecond: 10_000 },
+  ws: { buildIdentifyThrottler: () => fastIdentifyThrottler() },
+};
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const emulator = await startEmulator(options);
+  const library = options.library ?? (await Library.open({ dataDir: options.dataDir ?? 'data' }));
+  let raw = '';
+  const logs: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      raw += chunk.toString();
+      for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const logger = createLogger('debug', destination);
+  const bot = await startBot(
+    { token: emulator.token, apiUrl: emulator.apiUrl, sourceBaseUrl: options.sourceBaseUrl },
+    library,
+    logger,
+    { clientOptions: testClientOptions, ...(options.onFatal && { onFatal: options.onFatal }) },
+  );
+  return {
+    emulator,
+    bot,
+    library,
+    logs,
+    rawLogs: () => raw,
+    async close() {
+      await bot.stop();
+      await emulator.close();
+    },
+  };
+}
+
+/** String, boolean and user options of a slash command, as Discord sends them. */
+export function option(name: string, value: string | number | boolean, focused = false) {
+  const type = typeof value === 'string' ? 3 : typeof value === 'boolean' ? 5 : 4;
+  return { name, type, value, ...(focused && { focused }) } as never;
+}
+
+export function userOption(name: string, userId: string) {
+  return { name, type: 6, value: userId } as never;
+}
+
+/** What a member reads in an embed's description. */
+export function shown(embed: APIEmbed | undefined): string {
+  return visibleText(embed?.description ?? '');
+}
+
+/** custom_ids of a message's enabled and disabled buttons, row by row flattened. */
+export function buttons(message: Pick<APIMessage, 'components'> | undefined): { id: string; label: string; disabled: boolean }[] {
+  return (message?.components ?? []).flatMap((row) =>
+    'components' in row
+      ? row.components.map((component) => {
+          const button = component as { custom_id?: string; label?: string; disabled?: boolean };
+          return { id: button.custom_id ?? '', label: button.label ?? '', disabled: button.disabled === true };
+        })
+      : [],
+  );
+}
+
+export const EPHEMERAL = 64;

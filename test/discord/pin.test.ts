@@ -1,0 +1,162 @@
+import { PermissionFlagsBits, Routes, type APIMessage } from 'discord-api-types/v10';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buttons, EPHEMERAL, option, shown, startHarness, type Harness } from './harness.js';
+
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await startHarness();
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+/** A public answer, asked by an ordinary member. */
+async function postAnswer(on: Harness = harness): Promise<APIMessage> {
+  const exchange = await on.emulator.slashCommand('ask', [option('question', 'Who is Laura Watson?')]);
+  await exchange.response();
+  return exchange.replyMessage() as APIMessage;
+}
+
+async function pressPin(message: APIMessage, as: 'member' | 'moderator' | 'admin', on: Harness = harness) {
+  const exchange = await on.emulator.button(message, 'pin', { as: on.emulator.users[as] });
+  return { exchange, response: await exchange.response() };
+}
+
+describe('📌 Pin', () => {
+  it('pins the answer for a moderator, names them in the audit log, and freezes the answer', async () => {
+    const answer = await postAnswer();
+    const { exchange, response } = await pressPin(answer, 'moderator');
+    expect(response.type).toBe(6);
+    await exchange.waitForCalls(2);
+
+    expect(harness.emulator.pins()).toContain(answer.id);
+    const pinRequest = harness.emulator.requests.find(
+      ({ method, path }) => method === 'PUT' && path === `/channels/${answer.channel_id}/messages/pins/${answer.id}`,
+    );
+    expect(pinRequest?.auditLogReason).toBe(`Answer pinned by grace (${harness.emulator.users.moderator.user.id})`);
+
+    const pinned = harness.emulator.message(answer.id);
+    expect(buttons(pinned)).toEqual([
+      { id: buttons(answer)[2]?.id, label: 'Show source', disabled: false },
+      { id: 'pin', label: 'Pinned by grace', disabled: true },
+    ]);
+    // The pinned message still carries the question, the passage and the citation.
+    expect(pinned?.embeds[0]?.title).toBe('Who is Laura Watson?');
+    expect(shown(pinned?.embeds[0])).toContain('📄 002_b621c17d5ab6b26c.txt · lines');
+  });
+
+  it('lets an administrator pin: Administrator implies Pin Messages', async () => {
+    const answer = await postAnswer();
+    const { exchange } = await pressPin(answer, 'admin');
+    await exchange.waitForCalls(2);
+    expect(harness.emulator.pins()).toContain(answer.id);
+    expect(buttons(harness.emulator.message(answer.id)).at(-1)).toEqual({ id: 'pin', label: 'Pinned by hedy', disabled: true });
+  });
+
+  it('refuses a member without Pin Messages, privately, and pins nothing', async () => {
+    const answer = await postAnswer();
+    const { response } = await pressPin(answer, 'member');
+    expect(response.type).toBe(4);
+    expect(response.data.flags & EPHEMERAL).toBe(EPHEMERAL);
+    expect(response.data.content).toContain('Only members with the **Pin Messages** permission can pin answers');
+    expect(harness.emulator.pins()).not.toContain(answer.id);
+    expect(buttons(harness.emulator.message(answer.id)).at(-1)).toEqual({ id: 'pin', label: 'Pin', disabled: false });
+  });
+
+  it('says so when the answer is already pinned, and keeps a pinned answer from changing', async () => {
+    const answer = await postAnswer();
+    // Pinned by someone through Discord's own menu: the button did not change.
+    await harness.bot.client.rest.put(Routes.channelMessagesPin(answer.channel_id, answer.id));
+    const { response } = await pressPin(answer, 'moderator');
+    expect(response.data.flags & EPHEMERAL).toBe(EPHEMERAL);
+    expect(response.data.content).toBe('This answer is already pinned.');
+
+    const next = await (await harness.emulator.button(answer, 'ask:next:1')).response();
+    expect(next.data.flags & EPHEMERAL).toBe(EPHEMERAL);
+    expect(next.data.content).toContain('This answer is pinned, so it stays as it is.');
+    expect(harness.emulator.message(answer.id)?.embeds[0]?.footer?.text).toMatch(/^Match 1 of/);
+  });
+
+  it('says so when the channel already has 250 pins', async () => {
+    const answer = await postAnswer();
+    harness.emulator.setPinLimitReached(harness.emulator.channelId, true);
+    try {
+      const { exchange } = await pressPin(answer, 'moderator');
+      await exchange.waitForCalls(2);
+      const notice = exchange.calls[1];
+      expect(notice?.kind).toBe('followup');
+      expect(notice?.body.flags & EPHEMERAL).toBe(EPHEMERAL);
+      expect(notice?.body.content).toContain('This channel already has 250 pinned messages');
+      expect(harness.emulator.pins()).not.toContain(answer.id);
+      expect(buttons(harness.emulator.message(answer.id)).at(-1)).toEqual({ id: 'pin', label: 'Pin', disabled: false });
+    } finally {
+      harness.emulator.setPinLimitReached(harness.emulator.channelId, false);
+    }
+  });
+
+  it('says what to grant when Discord refuses the pin for missing permissions', async () => {
+    const answer = await postAnswer();
+    harness.emulator.failNext(
+      { method: 'PUT', path: /\/messages\/pins\// },
+      { status: 403, body: { code: 50013, message: 'Missing Permissions' } },
+    );
+    const { exchange } = await pressPin(answer, 'moderator');
+    await exchange.waitForCalls(2);
+    expect(exchange.calls[1]?.body.content).toContain('I need **Pin Messages** and **Read Message History** here');
+    expect(harness.emulator.pins()).not.toContain(answer.id);
+  });
+});
+
+describe('📌 Pin failing unexpectedly', () => {
+  it('follows the deferred update with one private "something went wrong"', async () => {
+    const answer = await postAnswer();
+    harness.emulator.failNext(
+      { method: 'PUT', path: /\/messages\/pins\// },
+      { status: 400, body: { code: 50035, message: 'Invalid Form Body' } },
+    );
+    const { exchange, response } = await pressPin(answer, 'moderator');
+    expect(response.type).toBe(6);
+    await exchange.waitForCalls(2);
+    expect(exchange.calls.map(({ kind }) => kind)).toEqual(['callback', 'followup']);
+    expect(exchange.calls[1]?.body).toMatchObject({
+      content: 'Something went wrong on my side, sorry. It has been logged; please try again.',
+      flags: EPHEMERAL,
+    });
+    expect(harness.logs.find((line) => line.msg === 'interaction failed' && line.id === exchange.interactionId)).toMatchObject({
+      kind: 'button',
+      name: 'pin',
+    });
+  });
+});
+
+describe('📌 Pin when the bot lacks permissions in the channel', () => {
+  let restricted: Harness;
+
+  beforeAll(async () => {
+    restricted = await startHarness({
+      botPermissions:
+        PermissionFlagsBits.ViewChannel |
+        PermissionFlagsBits.SendMessages |
+        PermissionFlagsBits.EmbedLinks |
+        PermissionFlagsBits.AttachFiles |
+        PermissionFlagsBits.ReadMessageHistory,
+    });
+  });
+
+  afterAll(async () => {
+    await restricted?.close();
+  });
+
+  it('tells the moderator exactly which permission to grant, and pins nothing', async () => {
+    const answer = await postAnswer(restricted);
+    const { response } = await pressPin(answer, 'moderator', restricted);
+    expect(response.data.flags & EPHEMERAL).toBe(EPHEMERAL);
+    expect(response.data.content).toBe(
+      "I can't pin in this channel: I need **Pin Messages** here. " +
+        "A server admin can grant it to my role in the channel's settings (Edit Channel → Permissions).",
+    );
+    expect(restricted.emulator.pins()).toEqual([]);
+  });
+});
