@@ -7,6 +7,7 @@ import { splitIntoPassages, type PassageShape } from './corpus/passages.js';
 import { sentenceRanges } from './corpus/sentences.js';
 import { tokenize } from './search/analyzer.js';
 import { learnAcronyms, parseSynonyms, type ExpansionGroup } from './search/expansions.js';
+import { IndexCache, type IndexedPassages } from './search/persist.js';
 import { SearchIndex, type Hit, type QueryPlan, type RankingOptions } from './search/search-index.js';
 
 export interface OpenOptions {
@@ -14,6 +15,11 @@ export interface OpenOptions {
   readonly dataDir: string;
   /** Told about every file that was skipped or decoded with a fallback; the load goes on. */
   readonly warn?: Warn;
+  /**
+   * Where to keep the persisted index (see src/search/persist.ts): when set, the passages and index are read from it
+   * if they were built from the same sources, else built and written to it. Unset: always built, nothing written.
+   */
+  readonly cacheDir?: string;
 }
 
 export interface AskOptions {
@@ -57,6 +63,17 @@ async function readSynonyms(dataDir: string, warn: Warn): Promise<ExpansionGroup
   return groups;
 }
 
+/** Cuts the sources into passages and indexes them: the slow part of opening a data folder. */
+export function indexPassages(
+  sources: readonly Source[],
+  synonyms: readonly ExpansionGroup[],
+  tuning: Tuning = {},
+): IndexedPassages {
+  const passages = sources.flatMap((source) => splitIntoPassages(source, tuning.passageShape));
+  const acronyms = learnAcronyms(sources.map((source) => source.text));
+  return { passages, index: new SearchIndex(passages, acronyms, synonyms, tuning.ranking) };
+}
+
 /**
  * The sources of one data folder, split into passages and indexed: everything the CLI and the bot ask of them.
  * Immutable once opened; a reload builds a new Library.
@@ -67,7 +84,14 @@ export class Library {
     const dataDir = path.resolve(options.dataDir);
     const sources = await loadSources(dataDir, warn);
     const synonyms = await readSynonyms(dataDir, warn);
-    return new Library(dataDir, sources, synonyms);
+    if (options.cacheDir === undefined) return new Library(dataDir, sources, synonyms);
+    const cache = new IndexCache(options.cacheDir, dataDir, sources, synonyms);
+    let built = await cache.load(warn);
+    if (built === undefined) {
+      built = indexPassages(sources, synonyms);
+      await cache.save(built, warn);
+    }
+    return new Library(dataDir, sources, synonyms, {}, built);
   }
 
   readonly passages: readonly Passage[];
@@ -81,8 +105,10 @@ export class Library {
     readonly sources: readonly Source[],
     synonyms: readonly ExpansionGroup[] = [],
     tuning: Tuning = {},
+    /** The passages and their index, when read from the persisted index rather than built. */
+    built: IndexedPassages = indexPassages(sources, synonyms, tuning),
   ) {
-    this.passages = sources.flatMap((source) => splitIntoPassages(source, tuning.passageShape));
+    this.passages = built.passages;
     for (const passage of this.passages) {
       this.byId.set(passage.id, passage);
       const list = this.byFile.get(passage.file) ?? [];
@@ -90,8 +116,7 @@ export class Library {
       this.byFile.set(passage.file, list);
     }
     this.sourceByFile = new Map(sources.map((source) => [source.file, source]));
-    const acronyms = learnAcronyms(sources.map((source) => source.text));
-    this.index = new SearchIndex(this.passages, acronyms, synonyms, tuning.ranking);
+    this.index = built.index;
   }
 
   /** The ranked passages for a question, or an explicit "not in the sources" with the closest passages as hints. */

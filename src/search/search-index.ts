@@ -33,9 +33,9 @@ export interface RankingOptions {
 
 export const DEFAULT_RANKING: RankingOptions = {
   k1: 1.2,
-  b: 0.75,
+  b: 0.5,
   contextBoost: 0.2,
-  titleBoost: 0.1,
+  titleBoost: 0.2,
   expansionWeight: 0.6,
   correctionWeight: 0.8,
   coordination: 1,
