@@ -40,8 +40,39 @@ export function citation(result: RankedPassage): string {
   return `${result.file}, ${describeLines(result.lines)} · ${result.title}`;
 }
 
-/** The answer as the bot posts it: the passage quoted, then its citation; or why there is none, with hints. */
-export function toText(answer: Answer): string {
+const BOLD = '\u001b[1m';
+const UNDERLINE = '\u001b[4m';
+const RESET = '\u001b[0m';
+
+/**
+ * The passage with the question's words in bold and the best sentence underlined, as the bot shows them. Styles are
+ * closed at each line break and opened again after it, so that the quote marks at the start of lines stay plain.
+ */
+function styled(result: RankedPassage): string {
+  const inRange = (ranges: readonly (readonly [number, number])[], at: number) =>
+    ranges.some(([start, end]) => start <= at && at < end);
+  let text = '';
+  let current = '';
+  for (let at = 0; at < result.text.length; at++) {
+    const char = result.text[at] as string;
+    const wanted =
+      char === '\n'
+        ? ''
+        : (inRange(result.highlights, at) ? BOLD : '') + (inRange([result.bestSentence], at) ? UNDERLINE : '');
+    if (wanted !== current) {
+      text += RESET + wanted;
+      current = wanted;
+    }
+    text += char;
+  }
+  return current === '' ? text : text + RESET;
+}
+
+/**
+ * The answer as the bot posts it: the passage quoted, then its citation; or why there is none, with hints.
+ * With `color`, the question's words are in bold and the best sentence underlined (for a terminal).
+ */
+export function toText(answer: Answer, color = false): string {
   const [best, ...others] = answer.results;
   if (!answer.answered || !best) {
     const hints = answer.results.slice(0, 3).map((result) => `  - ${citation(result)}`);
@@ -50,7 +81,7 @@ export function toText(answer: Answer): string {
       ...(hints.length > 0 ? ['The closest passages, which may not answer it:', ...hints] : []),
     ].join('\n');
   }
-  const quoted = best.text
+  const quoted = (color ? styled(best) : best.text)
     .split('\n')
     .map((line) => `> ${line}`.trimEnd())
     .join('\n');
@@ -99,7 +130,8 @@ async function main(): Promise<number> {
     throw error;
   }
 
-  const render = (answer: Answer) => (values.json ? JSON.stringify(toJson(answer)) : toText(answer));
+  const color = process.stdout.isTTY === true && !('NO_COLOR' in process.env);
+  const render = (answer: Answer) => (values.json ? JSON.stringify(toJson(answer)) : toText(answer, color));
   if (positionals.length > 0) {
     console.log(render(library.ask(positionals.join(' '), { top })));
     return 0;
@@ -113,7 +145,7 @@ async function main(): Promise<number> {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     const answer = library.ask(line, { top });
-    process.stdout.write(`${asJson ? JSON.stringify(toJson(answer)) : `${toText(answer)}\n`}\n`);
+    process.stdout.write(`${asJson ? JSON.stringify(toJson(answer)) : `${toText(answer, color)}\n`}\n`);
   }
   return 0;
 }
