@@ -1,8 +1,9 @@
-import MiniSearch, { type Query } from 'minisearch';
+import MiniSearch from 'minisearch';
 import type { Passage } from '../corpus/types.js';
 import { analyze, tokenize } from './analyzer.js';
 import { Expander, findByInitials, type AcronymKnowledge, type ExpansionGroup } from './expansions.js';
 import { Vocabulary } from './spelling.js';
+import { Bm25Scorer } from './scorer.js';
 
 /**
  * How passages are ranked. Every weight here was chosen by measurement on public benchmarks and the project's
@@ -86,6 +87,11 @@ interface IndexedDocument {
 
 const FIELDS = ['text', 'context', 'title'] as const;
 
+/** How many of the sources' words the word being typed (autocomplete) stands for, at most: the most frequent. */
+const MAX_COMPLETIONS = 8;
+/** Weight of a completion of the word being typed, relative to a word typed in full. */
+const COMPLETION_WEIGHT = 0.6;
+
 /** Analysis happens before MiniSearch sees a query, so terms reach it as they are. */
 const passThrough = {
   tokenize: (text: string): string[] => [text],
@@ -101,6 +107,7 @@ export class SearchIndex {
   private readonly initialsCache = new Map<string, string[][]>();
   /** The inverse document frequency of a term no passage holds: the most informative a word can be. */
   readonly maxIdf: number;
+  private bm25: Bm25Scorer | undefined;
 
   constructor(
     private readonly passages: readonly Passage[],
@@ -206,7 +213,12 @@ export class SearchIndex {
           }
         }
       }
-      if (isPrefix) add(token.word, 1);
+      if (isPrefix) {
+        // The word being typed stands for the sources' most frequent words that start with it.
+        for (const completion of this.vocabulary.completions(token.word, MAX_COMPLETIONS)) {
+          for (const term of tokenize(completion)[0]?.terms ?? []) add(term, completion === token.word ? 1 : COMPLETION_WEIGHT);
+        }
+      }
       for (const { term, weight } of expansionsOf[index] ?? []) add(term, weight);
       const known = terms.size > 0;
       const frequencies = [...terms.keys()].map((term) => this.documentFrequency.get(term) ?? 0);
@@ -226,44 +238,95 @@ export class SearchIndex {
 
   search(question: string, options: { limit: number; prefixLastWord?: boolean }): { hits: Hit[]; plan: QueryPlan } {
     const plan = this.plan(question, options);
-    const lastWord = plan.words[plan.words.length - 1];
-    const queries: Query[] = [];
-    const weights = new Map<string, number>();
-    for (const { term, weight } of plan.words.flatMap((word) => word.terms)) {
-      weights.set(term, Math.max(weight, weights.get(term) ?? 0));
-    }
-    for (const [term, weight] of weights) {
-      const prefix = options.prefixLastWord === true && lastWord !== undefined && term === lastWord.word;
-      queries.push({ queries: [term], boostTerm: () => weight, prefix });
-    }
-    if (queries.length === 0) return { hits: [], plan };
-
-    const results = this.miniSearch.search({ combineWith: 'OR', queries });
-    const totalIdf = plan.words.reduce((sum, word) => sum + word.idf, 0);
-    const hits = results.map((result) => {
-      // Terms are searched one per subquery, so the query terms a result matched are the plan's own terms.
-      const matched = result.queryTerms;
-      let heldIdf = 0;
-      let wordsHeld = 0;
-      for (const word of plan.words) {
-        let best = 0;
-        for (const { term, weight } of word.terms) if (weight > best && matched.includes(term)) best = weight;
-        heldIdf += best * word.idf;
-        if (best > 0) wordsHeld++;
+    // Each distinct term is scored once, at its highest weight, and counts for every word it stands for.
+    const terms = new Map<string, { term: string; weight: number; words: Array<{ word: number; weight: number }> }>();
+    for (const [word, { terms: wordTerms }] of plan.words.entries()) {
+      for (const { term, weight } of wordTerms) {
+        const entry = terms.get(term) ?? { term, weight: 0, words: [] };
+        entry.weight = Math.max(entry.weight, weight);
+        entry.words.push({ word, weight });
+        terms.set(term, entry);
       }
-      const coverage = totalIdf > 0 ? heldIdf / totalIdf : 0;
-      // MiniSearch multiplies a score by the number of query terms matched, where an expansion would count as several
-      // words: that factor is undone, and coverage, measured by words of the question, takes its place.
-      const bm25 = result.score / Math.max(1, matched.length);
+    }
+    if (terms.size === 0) return { hits: [], plan };
+
+    const totalIdf = plan.words.reduce((sum, word) => sum + word.idf, 0);
+    const scoring = this.scorer.score([...terms.values()], plan.words);
+    const coverageOf = (shortId: number) => (totalIdf > 0 ? scoring.holding(shortId).heldIdf / totalIdf : 0);
+    const finalScore = (shortId: number) => scoring.bm25(shortId) * (1 + this.ranking.coordination * coverageOf(shortId));
+    const best = topByScore(scoring.touched, finalScore, scoring.passage, options.limit);
+    const hits = best.map((shortId) => {
+      const { heldIdf, wordsHeld } = scoring.holding(shortId);
       return {
-        passage: result.id as number,
-        score: bm25 * (1 + this.ranking.coordination * coverage),
-        coverage,
+        passage: scoring.passage(shortId),
+        score: finalScore(shortId),
+        coverage: coverageOf(shortId),
         evidence: heldIdf,
         wordsHeld,
       };
     });
-    hits.sort((a, b) => b.score - a.score || a.passage - b.passage);
-    return { hits: hits.slice(0, options.limit), plan };
+    return { hits, plan };
   }
+
+  /** Made on first use, from whichever MiniSearch the index holds (built here, or read back from a persisted one). */
+  private get scorer(): Bm25Scorer {
+    this.bm25 ??= new Bm25Scorer(
+      this.miniSearch,
+      [
+        { field: 'text', boost: 1 },
+        { field: 'context', boost: this.ranking.contextBoost },
+        { field: 'title', boost: this.ranking.titleBoost },
+      ],
+      this.ranking.k1,
+      this.ranking.b,
+    );
+    return this.bm25;
+  }
+}
+
+/**
+ * The `limit` best of `ids` by score, best first (ties: source order), without sorting every passage that matched a
+ * word: a min-heap keeps the best so far, its root the worst of them, the one a better id replaces.
+ */
+function topByScore(
+  ids: readonly number[],
+  scoreOf: (id: number) => number,
+  orderOf: (id: number) => number,
+  limit: number,
+): number[] {
+  const scores = new Map<number, number>();
+  const score = (id: number) => {
+    let value = scores.get(id);
+    if (value === undefined) scores.set(id, (value = scoreOf(id)));
+    return value;
+  };
+  const better = (a: number, b: number) => score(a) > score(b) || (score(a) === score(b) && orderOf(a) < orderOf(b));
+  const byRank = (a: number, b: number) => (better(a, b) ? -1 : better(b, a) ? 1 : 0);
+  if (ids.length <= limit * 4) return [...ids].sort(byRank).slice(0, limit);
+  const heap: number[] = [];
+  const swap = (i: number, j: number) => ([heap[i], heap[j]] = [heap[j] as number, heap[i] as number]);
+  for (const id of ids) {
+    if (heap.length < limit) {
+      heap.push(id);
+      for (let at = heap.length - 1; at > 0; ) {
+        const parent = (at - 1) >> 1;
+        if (!better(heap[parent] as number, heap[at] as number)) break;
+        swap(at, parent);
+        at = parent;
+      }
+    } else if (limit > 0 && better(id, heap[0] as number)) {
+      heap[0] = id;
+      for (let at = 0; ; ) {
+        const left = 2 * at + 1;
+        const right = left + 1;
+        let worst = at;
+        if (left < heap.length && better(heap[worst] as number, heap[left] as number)) worst = left;
+        if (right < heap.length && better(heap[worst] as number, heap[right] as number)) worst = right;
+        if (worst === at) break;
+        swap(at, worst);
+        at = worst;
+      }
+    }
+  }
+  return heap.sort(byRank);
 }

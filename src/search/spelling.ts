@@ -48,14 +48,33 @@ export class Vocabulary {
     return this.words.has(word);
   }
 
+  /**
+   * The most frequent known words that start with `prefix` (the prefix itself first, if it is a word), for a word
+   * still being typed. A prefix of fewer than 2 characters completes to nothing: it would stand for too much.
+   */
+  completions(prefix: string, max: number): string[] {
+    if (prefix.length < 2) return this.words.has(prefix) ? [prefix] : [];
+    const found: Array<[string, number]> = [];
+    for (const [word, count] of this.words.atPrefix(prefix)) found.push([word, count]);
+    found.sort((a, b) => Number(b[0] === prefix) - Number(a[0] === prefix) || b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    return found.slice(0, max).map(([word]) => word);
+  }
+
   /** The known words closest to `word` (fewest edits, then most frequent), or none when nothing is close enough. */
   corrections(word: string, max = 2): string[] {
     const edits = allowedEdits(word.length);
     if (edits === 0) return [];
-    // The radix tree finds candidates by Levenshtein distance; a swap costs 2 there, so search one further.
-    const candidates = this.words.fuzzyGet(word, edits + 1);
+    // The radix tree finds candidates by Levenshtein distance, where a swap of neighbouring letters costs 2: swaps
+    // are tried one by one instead, which is far cheaper than searching the tree one edit further.
+    const candidates = new Map<string, number>();
+    for (const [candidate, [count]] of this.words.fuzzyGet(word, edits)) candidates.set(candidate, count);
+    for (let at = 0; at + 1 < word.length; at++) {
+      const swapped = word.slice(0, at) + word[at + 1] + word[at] + word.slice(at + 2);
+      const count = this.words.get(swapped);
+      if (count !== undefined) candidates.set(swapped, count);
+    }
     const scored: Array<{ word: string; distance: number; count: number }> = [];
-    for (const [candidate, [count]] of candidates) {
+    for (const [candidate, count] of candidates) {
       const distance = editDistance(word, candidate, edits);
       // People seldom mistype a word's first letter; a candidate that differs there is more often another word.
       if (distance <= edits && candidate !== word && candidate[0] === word[0]) {
