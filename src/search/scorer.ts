@@ -69,7 +69,20 @@ export interface FieldWeight {
   readonly boost: number;
 }
 
+/** A field's postings of one term as arrays: the form long lists are scored in. */
+interface CompactPostings {
+  readonly shortIds: Uint32Array;
+  readonly frequencies: Float64Array;
+}
+
+/**
+ * Postings at least this long are copied once into arrays, the first time a question uses the term: iterating a
+ * Map costs several times more per entry, and long lists (common words) are where a question spends its time.
+ */
+const COMPACT_FROM = 256;
+
 export class Bm25Scorer {
+  private readonly compacted = new Map<FieldPostings, Map<number, CompactPostings>>();
   private readonly internals: MiniSearchInternals;
   /** Per field: the length of that field in each document, by short id. */
   private readonly lengths: Float64Array[];
@@ -100,6 +113,17 @@ export class Bm25Scorer {
     for (const [shortId, id] of this.internals._documentIds) this.externalIds[shortId] = id as number;
     this.scores = new Float64Array(size);
     this.touchedBy = new Float64Array(size);
+  }
+
+  private compact(postings: FieldPostings, fieldId: number, frequencies: Map<number, number>): CompactPostings {
+    let byField = this.compacted.get(postings);
+    if (!byField) this.compacted.set(postings, (byField = new Map()));
+    let compact = byField.get(fieldId);
+    if (!compact) {
+      compact = { shortIds: Uint32Array.from(frequencies.keys()), frequencies: Float64Array.from(frequencies.values()) };
+      byField.set(fieldId, compact);
+    }
+    return compact;
   }
 
   /** Does any document hold the term, in any field? */
@@ -134,7 +158,7 @@ export class Bm25Scorer {
         const averageLength = this.internals._avgFieldLength[field.id] || 1;
         const lengthWeight = (k1 * b) / averageLength;
         const base = k1 * (1 - b);
-        for (const [shortId, frequency] of frequencies) {
+        const add = (shortId: number, frequency: number) => {
           if (touchedBy[shortId] !== query) {
             touchedBy[shortId] = query;
             scores[shortId] = 0;
@@ -145,6 +169,14 @@ export class Bm25Scorer {
             (scores[shortId] as number) +
             (factor * frequency) / (frequency + base + lengthWeight * (lengths[shortId] as number));
           mask[shortId] = ((mask[shortId] as number) | bit) >>> 0;
+        };
+        if (matching >= COMPACT_FROM) {
+          const compact = this.compact(postings, field.id, frequencies);
+          for (let at = 0; at < compact.shortIds.length; at++) {
+            add(compact.shortIds[at] as number, compact.frequencies[at] as number);
+          }
+        } else {
+          for (const [shortId, frequency] of frequencies) add(shortId, frequency);
         }
       }
     }

@@ -253,13 +253,18 @@ export class SearchIndex {
     const totalIdf = plan.words.reduce((sum, word) => sum + word.idf, 0);
     const scoring = this.scorer.score([...terms.values()], plan.words);
     const coverageOf = (shortId: number) => (totalIdf > 0 ? scoring.holding(shortId).heldIdf / totalIdf : 0);
-    const finalScore = (shortId: number) => scoring.bm25(shortId) * (1 + this.ranking.coordination * coverageOf(shortId));
-    const best = topByScore(scoring.touched, finalScore, scoring.passage, options.limit);
-    const hits = best.map((shortId) => {
+    const { touched } = scoring;
+    const scores = new Float64Array(touched.length);
+    touched.forEach((shortId, at) => {
+      scores[at] = scoring.bm25(shortId) * (1 + this.ranking.coordination * coverageOf(shortId));
+    });
+    const best = topByScore(scores, (at) => scoring.passage(touched[at] as number), options.limit);
+    const hits = best.map((at) => {
+      const shortId = touched[at] as number;
       const { heldIdf, wordsHeld } = scoring.holding(shortId);
       return {
         passage: scoring.passage(shortId),
-        score: finalScore(shortId),
+        score: scores[at] as number,
         coverage: coverageOf(shortId),
         evidence: heldIdf,
         wordsHeld,
@@ -285,46 +290,38 @@ export class SearchIndex {
 }
 
 /**
- * The `limit` best of `ids` by score, best first (ties: source order), without sorting every passage that matched a
- * word: a min-heap keeps the best so far, its root the worst of them, the one a better id replaces.
+ * Positions of the `limit` highest scores, best first (ties: source order), without sorting every passage that
+ * matched a word: a min-heap keeps the best so far, its root the worst of them, the one a better score replaces.
  */
-function topByScore(
-  ids: readonly number[],
-  scoreOf: (id: number) => number,
-  orderOf: (id: number) => number,
-  limit: number,
-): number[] {
-  const scores = new Map<number, number>();
-  const score = (id: number) => {
-    let value = scores.get(id);
-    if (value === undefined) scores.set(id, (value = scoreOf(id)));
-    return value;
+function topByScore(scores: Float64Array, orderOf: (at: number) => number, limit: number): number[] {
+  const better = (a: number, b: number) => {
+    const difference = (scores[a] as number) - (scores[b] as number);
+    return difference > 0 || (difference === 0 && orderOf(a) < orderOf(b));
   };
-  const better = (a: number, b: number) => score(a) > score(b) || (score(a) === score(b) && orderOf(a) < orderOf(b));
   const byRank = (a: number, b: number) => (better(a, b) ? -1 : better(b, a) ? 1 : 0);
-  if (ids.length <= limit * 4) return [...ids].sort(byRank).slice(0, limit);
+  if (scores.length <= limit * 4) return Array.from(scores.keys()).sort(byRank).slice(0, limit);
   const heap: number[] = [];
   const swap = (i: number, j: number) => ([heap[i], heap[j]] = [heap[j] as number, heap[i] as number]);
-  for (const id of ids) {
+  for (let at = 0; at < scores.length; at++) {
     if (heap.length < limit) {
-      heap.push(id);
-      for (let at = heap.length - 1; at > 0; ) {
-        const parent = (at - 1) >> 1;
-        if (!better(heap[parent] as number, heap[at] as number)) break;
-        swap(at, parent);
-        at = parent;
+      heap.push(at);
+      for (let child = heap.length - 1; child > 0; ) {
+        const parent = (child - 1) >> 1;
+        if (!better(heap[parent] as number, heap[child] as number)) break;
+        swap(child, parent);
+        child = parent;
       }
-    } else if (limit > 0 && better(id, heap[0] as number)) {
-      heap[0] = id;
-      for (let at = 0; ; ) {
-        const left = 2 * at + 1;
+    } else if (limit > 0 && better(at, heap[0] as number)) {
+      heap[0] = at;
+      for (let node = 0; ; ) {
+        const left = 2 * node + 1;
         const right = left + 1;
-        let worst = at;
+        let worst = node;
         if (left < heap.length && better(heap[worst] as number, heap[left] as number)) worst = left;
         if (right < heap.length && better(heap[worst] as number, heap[right] as number)) worst = right;
-        if (worst === at) break;
-        swap(at, worst);
-        at = worst;
+        if (worst === node) break;
+        swap(node, worst);
+        node = worst;
       }
     }
   }
