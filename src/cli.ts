@@ -4,10 +4,14 @@
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { loadCoreConfig } from './config.js';
+import { ConfigError, loadCoreConfig, type CoreConfig } from './config.js';
 import { DataFolderError } from './corpus/load.js';
 import { Library, DEFAULT_TOP } from './library.js';
+import { DEFAULT_INDEX_CACHE_DIR } from './search/persist.js';
 import { describeLines, type Answer, type RankedPassage } from './answer.js';
+import { SEARCH_MODES } from './semantic/hybrid.js';
+import { terminalProgress } from './semantic/progress.js';
+import { DEFAULT_VECTOR_CACHE_DIR } from './semantic/vector-store.js';
 
 const USAGE = `Ask the sources a question; the answer is a passage quoted verbatim, with its citation.
 
@@ -19,6 +23,9 @@ Options:
   --json         print JSON: {"question","answered","results":[{"file","title","lines","score","text"}]}
   --top K        how many ranked passages to return (default ${DEFAULT_TOP})
   --data DIR     the folder of source documents (default: DATA_DIR, else ./data)
+  --mode MODE    lexical (by words) or hybrid (by words and meaning; default: SEARCH_MODE, else hybrid).
+                 Hybrid answers by words until every passage has been read for meaning; that happens once per
+                 passage, with a progress bar on standard error, and is kept in ${DEFAULT_VECTOR_CACHE_DIR}
   -h, --help     this text`;
 
 /** The JSON contract of `--json`: stable field names, `file` relative to the data folder. */
@@ -98,6 +105,7 @@ async function main(): Promise<number> {
         json: { type: 'boolean', default: false },
         top: { type: 'string' },
         data: { type: 'string' },
+        mode: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -116,11 +124,35 @@ async function main(): Promise<number> {
     return 2;
   }
 
+  let config: CoreConfig;
+  try {
+    config = loadCoreConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    return 2;
+  }
+  const mode = SEARCH_MODES.find((known) => known === (values.mode ?? config.search.mode));
+  if (mode === undefined) {
+    console.error(`--mode takes ${SEARCH_MODES.join(' or ')} (got "${values.mode}").`);
+    return 2;
+  }
+  // Typed at a terminal, a bar redrawn in place would run over the question being typed: plain lines instead.
+  const interactive = positionals.length === 0 && process.stdin.isTTY === true;
+
   let library: Library;
   try {
     library = await Library.open({
-      dataDir: values.data ?? loadCoreConfig().dataDir,
+      dataDir: values.data ?? config.dataDir,
       warn: (message) => console.error(`warning: ${message}`),
+      cacheDir: DEFAULT_INDEX_CACHE_DIR,
+      ...(mode === 'hybrid' && {
+        semantic: {
+          fusion: config.search.fusion,
+          cacheDir: DEFAULT_VECTOR_CACHE_DIR,
+          onProgress: terminalProgress(process.stderr, { inPlace: !interactive }),
+        },
+      }),
     });
   } catch (error) {
     if (error instanceof DataFolderError) {
@@ -132,21 +164,29 @@ async function main(): Promise<number> {
 
   const color = process.stdout.isTTY === true && !('NO_COLOR' in process.env);
   const render = (answer: Answer) => (values.json ? JSON.stringify(toJson(answer)) : toText(answer, color));
+  if (library.searchStatus.mode === 'hybrid' && library.searchStatus.state === 'building') {
+    console.error(
+      'Answering by words only until every passage has been read for meaning; then by words and meaning. ' +
+        'Ctrl+C stops the reading, and what is read is kept for next time.',
+    );
+  }
   if (positionals.length > 0) {
-    console.log(render(library.ask(positionals.join(' '), { top })));
+    console.log(render(await library.answer(positionals.join(' '), { top })));
+    // Passages still being read for meaning are read to the end, so that the next run answers by words and meaning.
+    await library.semanticSearchComplete();
     return 0;
   }
 
   // One question a line, answered in order from one loaded index. Piped input gets JSON lines, so that the output
   // of a batch is always machine-readable; a person typing at a terminal gets text unless --json is given.
-  const interactive = process.stdin.isTTY === true;
   const asJson = values.json || !interactive;
   if (interactive) console.error('Type a question and press Enter (Ctrl+D to end).');
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
-    const answer = library.ask(line, { top });
+    const answer = await library.answer(line, { top });
     process.stdout.write(`${asJson ? JSON.stringify(toJson(answer)) : `${toText(answer, color)}\n`}\n`);
   }
+  await library.semanticSearchComplete();
   return 0;
 }
 

@@ -1,4 +1,13 @@
 import path from 'node:path';
+import {
+  DEFAULT_FUSION,
+  DEFAULT_SEARCH_MODE,
+  FUSION_METHODS,
+  SEARCH_MODES,
+  type FusionMethod,
+  type FusionSettings,
+  type SearchMode,
+} from './semantic/hybrid.js';
 
 /**
  * Settings from the environment (and `.env`, loaded by the entry points through dotenv).
@@ -18,6 +27,15 @@ type Env = Readonly<Record<string, string | undefined>>;
 export interface CoreConfig {
   /** Absolute path of the folder of source documents (DATA_DIR, default `data`). */
   readonly dataDir: string;
+  /** How answers are ranked (see README, "How answers are found"). */
+  readonly search: SearchSettings;
+}
+
+export interface SearchSettings {
+  /** SEARCH_MODE: `lexical`, or `hybrid` (words and meaning; lexical until every passage has its vectors). */
+  readonly mode: SearchMode;
+  /** HYBRID_FUSION (`interpolation` or `rrf`) and HYBRID_LEXICAL_WEIGHT (0–1, for interpolation). */
+  readonly fusion: FusionSettings;
 }
 
 /** Settings of the Discord bot. */
@@ -34,7 +52,26 @@ export interface BotConfig extends CoreConfig {
   readonly logLevel: LogLevel;
   /** DISCORD_API_URL: REST base such as `http://127.0.0.1:PORT/api` (a proxy or a local Discord API). */
   readonly apiUrl: string | undefined;
+  /** ANSWER_LIMIT per ANSWER_LIMIT_SECONDS: how many answers a member gets in a while; undefined when ANSWER_LIMIT is 0. */
+  readonly answerCooldown: AnswerCooldownSettings | undefined;
+  /** RELOAD_DEBOUNCE_MS: quiet time after a change in the data folder before the sources are read again. */
+  readonly reloadDebounceMs: number;
+  /**
+   * SHARDS: the shard ids of this process, set by discord.js's ShardingManager (`npm run start:sharded`) in the
+   * processes it starts; undefined when the bot runs alone and asks Discord how many shards to run.
+   */
+  readonly managedShards: readonly number[] | undefined;
 }
+
+/** At most `answers` answers per member in any `windowMs`. */
+export interface AnswerCooldownSettings {
+  readonly answers: number;
+  readonly windowMs: number;
+}
+
+export const DEFAULT_ANSWER_LIMIT = 5;
+export const DEFAULT_ANSWER_LIMIT_SECONDS = 10;
+export const DEFAULT_RELOAD_DEBOUNCE_MS = 500;
 
 const SNOWFLAKE = /^\d{17,20}$/;
 
@@ -66,8 +103,67 @@ function snowflake(env: Env, key: string, what: string): string | undefined {
   return value;
 }
 
+function integer(env: Env, key: string, fallback: number, min: number, max: number, meaning: string): number {
+  const value = optional(env, key);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(`${key} must be a whole number from ${min} to ${max}: ${meaning} (got "${value}").`);
+  }
+  return Number(value);
+}
+
+function answerCooldown(env: Env): AnswerCooldownSettings | undefined {
+  const answers = integer(env, 'ANSWER_LIMIT', DEFAULT_ANSWER_LIMIT, 0, 1000, 'answers per member, 0 for no limit');
+  const seconds = integer(env, 'ANSWER_LIMIT_SECONDS', DEFAULT_ANSWER_LIMIT_SECONDS, 1, 3600, 'the time they are counted over');
+  return answers === 0 ? undefined : { answers, windowMs: seconds * 1000 };
+}
+
+function managedShards(env: Env): readonly number[] | undefined {
+  const value = optional(env, 'SHARDS');
+  if (value === undefined) return undefined;
+  let ids: unknown;
+  try {
+    ids = JSON.parse(value);
+  } catch {
+    ids = undefined;
+  }
+  const list = Array.isArray(ids) ? ids : [ids];
+  if (list.length === 0 || !list.every((id) => Number.isInteger(id) && id >= 0)) {
+    throw new ConfigError(
+      `SHARDS is set by \`npm run start:sharded\` for the processes it starts and must be a shard id (got "${value}"). ` +
+        'Remove it from .env and the environment.',
+    );
+  }
+  return list as number[];
+}
+
+function oneOf<T extends string>(env: Env, key: string, allowed: readonly T[], fallback: T): T {
+  const value = (optional(env, key) ?? fallback).toLowerCase();
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(`${key} must be one of ${allowed.join(', ')} (got "${value}").`);
+  }
+  return value as T;
+}
+
+function searchSettings(env: Env): SearchSettings {
+  const weight = optional(env, 'HYBRID_LEXICAL_WEIGHT');
+  if (weight !== undefined && !(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(weight))) {
+    throw new ConfigError(
+      'HYBRID_LEXICAL_WEIGHT must be a number from 0 (meaning only) to 1 (words only), ' +
+        `such as ${DEFAULT_FUSION.lexicalWeight} (got "${weight}").`,
+    );
+  }
+  return {
+    mode: oneOf<SearchMode>(env, 'SEARCH_MODE', SEARCH_MODES, DEFAULT_SEARCH_MODE),
+    fusion: {
+      method: oneOf<FusionMethod>(env, 'HYBRID_FUSION', FUSION_METHODS, DEFAULT_FUSION.method),
+      lexicalWeight: weight === undefined ? DEFAULT_FUSION.lexicalWeight : Number(weight),
+    },
+  };
+}
+
 export function loadCoreConfig(env: Env = process.env, cwd = process.cwd()): CoreConfig {
-  return { dataDir: path.resolve(cwd, optional(env, 'DATA_DIR') ?? 'data') };
+  return { dataDir: path.resolve(cwd, optional(env, 'DATA_DIR') ?? 'data'), search: searchSettings(env) };
 }
 
 export function loadBotConfig(env: Env = process.env, cwd = process.cwd()): BotConfig {
@@ -90,5 +186,8 @@ export function loadBotConfig(env: Env = process.env, cwd = process.cwd()): BotC
     sourceBaseUrl: httpUrl(env, 'SOURCE_BASE_URL', 'https://github.com/you/your-sources/blob/main/data'),
     logLevel: logLevel as LogLevel,
     apiUrl: httpUrl(env, 'DISCORD_API_URL', 'http://127.0.0.1:8080/api'),
+    answerCooldown: answerCooldown(env),
+    reloadDebounceMs: integer(env, 'RELOAD_DEBOUNCE_MS', DEFAULT_RELOAD_DEBOUNCE_MS, 0, 60_000, 'milliseconds'),
+    managedShards: managedShards(env),
   };
 }

@@ -1,5 +1,6 @@
 /**
- * `npm run eval [-- --file questions.jsonl] [--data DIR] [--top K]`: retrieval quality on questions with known answers.
+ * `npm run eval [-- --file questions.jsonl] [--data DIR] [--top K] [--mode lexical|hybrid]`: retrieval quality on
+ * questions with known answers. Hybrid waits until every passage has its vectors, so that it measures hybrid ranking.
  * Each line: {"id", "question", "file", "answer"}; a hit is a result citing that file whose text holds the answer.
  */
 import { readFile } from 'node:fs/promises';
@@ -7,6 +8,9 @@ import { parseArgs } from 'node:util';
 import { loadCoreConfig } from './config.js';
 import { Library } from './library.js';
 import type { Answer } from './answer.js';
+import { SEARCH_MODES } from './semantic/hybrid.js';
+import { terminalProgress } from './semantic/progress.js';
+import { DEFAULT_VECTOR_CACHE_DIR } from './semantic/vector-store.js';
 
 export interface EvalQuestion {
   readonly id: string;
@@ -31,9 +35,15 @@ export function rankOfAnswer(answer: Answer, expected: EvalQuestion): number | u
   return index === -1 ? undefined : index + 1;
 }
 
-export function evaluate(library: Library, questions: readonly EvalQuestion[], top: number): EvalOutcome[] {
+/** Ranks lexically, or hybrid for the questions whose vectors are given (by question text). */
+export function evaluate(
+  library: Library,
+  questions: readonly EvalQuestion[],
+  top: number,
+  questionVectors: ReadonlyMap<string, Float32Array> = new Map(),
+): EvalOutcome[] {
   return questions.map((question) => {
-    const answer = library.ask(question.question, { top });
+    const answer = library.ask(question.question, { top, questionVector: questionVectors.get(question.question) });
     return { question, rank: rankOfAnswer(answer, question), answer };
   });
 }
@@ -51,15 +61,36 @@ async function main(): Promise<void> {
       file: { type: 'string', default: '../shared/eval/dev.jsonl' },
       data: { type: 'string' },
       top: { type: 'string', default: '10' },
+      mode: { type: 'string' },
     },
   });
-  const dataDir = values.data ?? loadCoreConfig().dataDir;
-  const library = await Library.open({ dataDir, warn: (message) => console.error(`warning: ${message}`) });
+  const config = loadCoreConfig();
+  const mode = SEARCH_MODES.find((known) => known === (values.mode ?? config.search.mode));
+  if (mode === undefined) throw new Error(`--mode takes ${SEARCH_MODES.join(' or ')} (got "${values.mode}")`);
+  const library = await Library.open({
+    dataDir: values.data ?? config.dataDir,
+    warn: (message) => console.error(`warning: ${message}`),
+    ...(mode === 'hybrid' && {
+      semantic: {
+        fusion: config.search.fusion,
+        cacheDir: DEFAULT_VECTOR_CACHE_DIR,
+        onProgress: terminalProgress(process.stderr),
+      },
+    }),
+  });
+  if (mode === 'hybrid' && !(await library.semanticSearchComplete())) {
+    throw new Error('passage vectors could not be computed');
+  }
   const questions = (await readFile(values.file, 'utf8'))
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as EvalQuestion);
-  const outcomes = evaluate(library, questions, Number(values.top));
+  const questionVectors = new Map<string, Float32Array>();
+  for (const { question } of questions) {
+    const vector = await library.embedQuestion(question);
+    if (vector !== undefined) questionVectors.set(question, vector);
+  }
+  const outcomes = evaluate(library, questions, Number(values.top), questionVectors);
   for (const { question, rank, answer } of outcomes) {
     if (rank === 1 && answer.answered) continue;
     const got = answer.results
@@ -71,7 +102,7 @@ async function main(): Promise<void> {
   }
   const { hitAt1, hitAt3, mrr } = summarise(outcomes);
   const refused = outcomes.filter((outcome) => !outcome.answer.answered).length;
-  console.log(`\n${outcomes.length} questions, ${library.passages.length} passages; ${refused} not answered`);
+  console.log(`\n${mode}: ${outcomes.length} questions, ${library.passages.length} passages; ${refused} not answered`);
   console.log(`hit@1 ${hitAt1.toFixed(3)}  hit@3 ${hitAt3.toFixed(3)}  mrr ${mrr.toFixed(3)}`);
 }
 

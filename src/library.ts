@@ -5,10 +5,11 @@ import type { Answer, RankedPassage, TextRange } from './answer.js';
 import { loadSources, SYNONYMS_FILE, decodeSourceText, type Warn } from './corpus/load.js';
 import { splitIntoPassages, type PassageShape } from './corpus/passages.js';
 import { sentenceRanges } from './corpus/sentences.js';
-import { tokenize } from './search/analyzer.js';
+import { tokenize, type Token } from './search/analyzer.js';
 import { learnAcronyms, parseSynonyms, type ExpansionGroup } from './search/expansions.js';
 import { IndexCache, type IndexedPassages } from './search/persist.js';
 import { SearchIndex, type Hit, type QueryPlan, type RankingOptions } from './search/search-index.js';
+import { SemanticSearch, type SearchStatus, type SemanticOptions } from './semantic/semantic-search.js';
 
 export interface OpenOptions {
   /** The folder of source documents. */
@@ -20,11 +21,21 @@ export interface OpenOptions {
    * if they were built from the same sources, else built and written to it. Unset: always built, nothing written.
    */
   readonly cacheDir?: string;
+  /**
+   * Hybrid search (src/semantic/): passage vectors are computed in the background, and ranking turns from lexical to
+   * hybrid once every passage has them. Unset: lexical search only.
+   */
+  readonly semantic?: SemanticOptions;
 }
 
 export interface AskOptions {
   /** How many ranked passages to return (default 5). */
   readonly top?: number;
+  /**
+   * The question's vector (from embedQuestion): ranking is hybrid when it is given and the passage vectors are
+   * complete, lexical otherwise.
+   */
+  readonly questionVector?: Float32Array;
 }
 
 /** Passage shape and ranking weights other than the defaults: for measuring alternatives, not for production. */
@@ -76,7 +87,8 @@ export function indexPassages(
 
 /**
  * The sources of one data folder, split into passages and indexed: everything the CLI and the bot ask of them.
- * Immutable once opened; a reload builds a new Library.
+ * Its sources and passages are fixed once opened (a reload builds a new Library); in hybrid search, ranking turns
+ * from lexical to hybrid once the passage vectors computed in the background are complete.
  */
 export class Library {
   static async open(options: OpenOptions): Promise<Library> {
@@ -84,14 +96,22 @@ export class Library {
     const dataDir = path.resolve(options.dataDir);
     const sources = await loadSources(dataDir, warn);
     const synonyms = await readSynonyms(dataDir, warn);
-    if (options.cacheDir === undefined) return new Library(dataDir, sources, synonyms);
+    if (options.cacheDir === undefined) {
+      return Library.searching(new Library(dataDir, sources, synonyms), options, warn);
+    }
     const cache = new IndexCache(options.cacheDir, dataDir, sources, synonyms);
     let built = await cache.load(warn);
     if (built === undefined) {
       built = indexPassages(sources, synonyms);
       await cache.save(built, warn);
     }
-    return new Library(dataDir, sources, synonyms, {}, built);
+    return Library.searching(new Library(dataDir, sources, synonyms, {}, built), options, warn);
+  }
+
+  /** The library, with hybrid search started when the options ask for it. */
+  private static async searching(library: Library, options: OpenOptions, warn: Warn): Promise<Library> {
+    if (options.semantic !== undefined) await library.startSemanticSearch(options.semantic, warn);
+    return library;
   }
 
   readonly passages: readonly Passage[];
@@ -99,6 +119,8 @@ export class Library {
   private readonly byId = new Map<string, Passage>();
   private readonly byFile = new Map<string, Passage[]>();
   private readonly sourceByFile: ReadonlyMap<string, Source>;
+  /** Hybrid search, once started; it ranks only when its passage vectors are complete. */
+  private semantic: SemanticSearch | undefined;
 
   constructor(
     readonly dataDir: string,
@@ -119,14 +141,58 @@ export class Library {
     this.index = built.index;
   }
 
+  /**
+   * Starts hybrid search: reads the stored passage vectors and computes the missing ones in the background. Ranking
+   * stays lexical until every passage has its vectors. Library.open calls it when given `semantic`.
+   */
+  async startSemanticSearch(options: SemanticOptions, warn: Warn = () => {}): Promise<void> {
+    this.semantic?.close();
+    this.semantic = await SemanticSearch.start(this.passages, this.dataDir, options, warn);
+  }
+
+  /** Lexical, or hybrid with how far its passage vectors are: for /sources, the CLI's progress bar and the log. */
+  get searchStatus(): SearchStatus {
+    return this.semantic?.status ?? { mode: 'lexical' };
+  }
+
+  /** Resolves when ranking is hybrid (true), or when it will stay lexical (false). */
+  async semanticSearchComplete(): Promise<boolean> {
+    return (await this.semantic?.complete) ?? false;
+  }
+
+  /** Stops computing passage vectors (a reload replaced this library); answering goes on as it was. */
+  close(): void {
+    this.semantic?.close();
+  }
+
+  /** The question's vector for ask(), once ranking is hybrid; undefined while it is lexical. */
+  async embedQuestion(question: string): Promise<Float32Array | undefined> {
+    return this.semantic?.embedQuestion(question.slice(0, MAX_QUESTION_CHARS));
+  }
+
+  /** ask(), hybrid when ready: the question is embedded first when the passage vectors are complete. */
+  async answer(question: string, options: Omit<AskOptions, 'questionVector'> = {}): Promise<Answer> {
+    return this.ask(question, { ...options, questionVector: await this.embedQuestion(question) });
+  }
+
   /** The ranked passages for a question, or an explicit "not in the sources" with the closest passages as hints. */
   ask(question: string, options: AskOptions = {}): Answer {
     const top = Math.max(1, Math.floor(options.top ?? DEFAULT_TOP));
-    const { hits, plan } = this.index.search(question.slice(0, MAX_QUESTION_CHARS), { limit: top });
-    const results = hits.map((hit) => this.toRanked(this.passages[hit.passage] as Passage, hit.score, plan));
+    const { ranking, hits, plan, hybrid } = this.search(question, top, options.questionVector);
+    const results = ranking.map((hit) => {
+      const ranked = this.toRanked(this.passages[hit.passage] as Passage, hit.score, plan);
+      // A passage found by meaning alone holds none of the question's words: the sentence set apart is the closest
+      // in meaning.
+      if (!hybrid || ranked.highlights.length > 0) return ranked;
+      return { ...ranked, bestSentence: hybrid.closestSentence(hit.passage) };
+    });
     if (plan.words.length === 0) return { question, answered: false, reason: 'empty-question', results: [] };
-    if (!plan.words.some((word) => word.known)) return { question, answered: false, reason: 'no-known-words', results };
-    if (!isAnswer(hits[0], plan, this.index.maxIdf)) {
+    // A dense ranking always finds a closest passage: without lexical evidence, only a close meaning answers.
+    const byMeaning = hybrid?.answersByMeaning === true;
+    if (!byMeaning && !plan.words.some((word) => word.known)) {
+      return { question, answered: false, reason: 'no-known-words', results };
+    }
+    if (!byMeaning && !isAnswer(hits[0], plan, this.index.maxIdf)) {
       return { question, answered: false, reason: 'weak-match', results };
     }
     return { question, answered: true, results };
@@ -134,11 +200,21 @@ export class Library {
 
   /**
    * Ranked passages with scores only, for ranking at scale (benchmarks, documents ranked by their best passage):
-   * no answer decision, highlights or best sentence.
+   * no answer decision, highlights or best sentence. Hybrid when given the question's vector, as ask().
    */
-  rank(question: string, limit: number): Array<{ passage: Passage; score: number }> {
-    const { hits } = this.index.search(question.slice(0, MAX_QUESTION_CHARS), { limit });
-    return hits.map((hit) => ({ passage: this.passages[hit.passage] as Passage, score: hit.score }));
+  rank(question: string, limit: number, questionVector?: Float32Array): Array<{ passage: Passage; score: number }> {
+    const { ranking } = this.search(question, limit, questionVector);
+    return ranking.map((hit) => ({ passage: this.passages[hit.passage] as Passage, score: hit.score }));
+  }
+
+  /** The first `limit` passages, hybrid when the vector is given and the passage vectors complete; the lexical hits. */
+  private search(question: string, limit: number, questionVector: Float32Array | undefined) {
+    const searched = question.slice(0, MAX_QUESTION_CHARS);
+    // Fusion weighs every passage the lexical ranking found, not only its first few.
+    const fusing = questionVector !== undefined && this.semantic?.ready === true;
+    const { hits, plan } = this.index.search(searched, { limit: fusing ? Infinity : limit });
+    const hybrid = questionVector && this.semantic?.rank(hits, questionVector, limit);
+    return { ranking: hybrid ? hybrid.ranking.slice(0, limit) : hits, hits, plan, hybrid };
   }
 
   /** Autocomplete: passages for a question still being typed (the last word may be a prefix). Lexical and fast. */
@@ -184,28 +260,59 @@ export class Library {
   }
 }
 
+/** A passage's words and sentences, and which sentence each word stands in: the same for every question. */
+interface Layout {
+  readonly tokens: readonly Token[];
+  readonly sentences: readonly TextRange[];
+  /** For each token, the index of its sentence, or -1 between sentences. */
+  readonly sentenceOf: Int32Array;
+}
+
+/** Layouts of recently shown passages: a question's top results are often the next question's too. */
+const layouts = new Map<string, Layout>();
+const LAYOUTS_KEPT = 2_048;
+
+function layoutOf(text: string): Layout {
+  let layout = layouts.get(text);
+  if (layout === undefined) {
+    const tokens = tokenize(text);
+    const sentences = sentenceRanges(text);
+    const sentenceOf = new Int32Array(tokens.length).fill(-1);
+    let sentence = 0;
+    for (const [index, token] of tokens.entries()) {
+      while (sentence < sentences.length && (sentences[sentence]?.[1] ?? 0) < token.end) sentence++;
+      const range = sentences[sentence];
+      if (range && token.start >= range[0]) sentenceOf[index] = sentence;
+    }
+    layout = { tokens, sentences, sentenceOf };
+    if (layouts.size >= LAYOUTS_KEPT) layouts.delete(layouts.keys().next().value as string);
+  } else {
+    layouts.delete(text);
+  }
+  layouts.set(text, layout);
+  return layout;
+}
+
 /** Words of `text` that the question searched for, and the sentence that holds the most of its information. */
 function explainWith(text: string, plan: QueryPlan): { highlights: TextRange[]; bestSentence: TextRange } {
+  const { tokens, sentences, sentenceOf } = layoutOf(text);
   const highlights: TextRange[] = [];
-  const tokens = tokenize(text);
-  for (const token of tokens) {
-    if (token.terms.some((term) => plan.termWeights.has(term))) highlights.push([token.start, token.end]);
+  const heldBySentence = sentences.map(() => new Set<string>());
+  for (const [index, token] of tokens.entries()) {
+    const searched = token.terms.filter((term) => plan.termWeights.has(term));
+    if (searched.length === 0) continue;
+    highlights.push([token.start, token.end]);
+    const held = heldBySentence[sentenceOf[index] ?? -1];
+    for (const term of searched) held?.add(term);
   }
-  const sentences = sentenceRanges(text);
   let bestSentence: TextRange = sentences[0] ?? [0, text.length];
   let bestScore = 0;
-  for (const sentence of sentences) {
-    const held = new Set<string>();
-    for (const token of tokens) {
-      if (token.start >= sentence[0] && token.end <= sentence[1]) {
-        for (const term of token.terms) if (plan.termWeights.has(term)) held.add(term);
-      }
-    }
+  for (const [index, held] of heldBySentence.entries()) {
     let score = 0;
     for (const term of held) score += plan.termWeights.get(term) ?? 0;
     if (score > bestScore) {
       bestScore = score;
-      bestSentence = sentence;
+      bestSentence = sentences[index] as TextRange;
     }
   }
   return { highlights, bestSentence };

@@ -12,12 +12,12 @@ interface Run {
 }
 
 /** Runs the CLI as `npm run ask` does, with no .env and a clean environment. */
-function ask(args: string[], input?: string): Promise<Run> {
+function ask(args: string[], input?: string, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
       ['--import', 'tsx', 'src/cli.ts', ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, maxBuffer: 64 * 1024 * 1024 },
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin?.end(input ?? '');
@@ -32,8 +32,9 @@ describe('npm run ask', () => {
     expect(stdout).toMatch(/📄 002_b621c17d5ab6b26c\.txt, lines? \d+(–\d+)? · Redbridge council’s efforts/);
   });
 
-  it('says plainly when the sources do not answer', async () => {
-    const { code, stdout } = await ask(['What is the weather in Leeds?']);
+  // The seed sources' passage vectors are computed before the tests (test/seed-vectors.ts): hybrid is hybrid at once.
+  it.each(['lexical', 'hybrid'])('says plainly when the sources do not answer (--mode %s)', async (mode) => {
+    const { code, stdout } = await ask(['--mode', mode, 'What is the weather in Leeds?']);
     expect(code).toBe(0);
     expect(stdout).toContain("I couldn't find that in the sources.");
     expect(stdout).not.toMatch(/^> /m);
@@ -54,9 +55,9 @@ describe('npm run ask', () => {
     expect(answer.results[0].text).toContain('Laura Watson');
   });
 
-  it('with no question, answers one JSON line per input line, in order, whatever the line', async () => {
+  it.each(['lexical', 'hybrid'])('with no question, answers one JSON line per input line, in order, whatever the line (--mode %s)', async (mode) => {
     const questions = ['Who is Laura Watson?', '', '😀😀😀', 'x'.repeat(6000), 'What is the weather in Leeds?', '"; --'];
-    const { code, stdout } = await ask(['--top', '1'], `${questions.join('\n')}\n`);
+    const { code, stdout } = await ask(['--mode', mode, '--top', '1'], `${questions.join('\n')}\n`);
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
     expect(lines.map((line) => line.question)).toEqual(questions);
@@ -86,5 +87,31 @@ describe('npm run ask', () => {
     const { code, stderr } = await ask(['--top', 'lots', 'police']);
     expect(code).toBe(2);
     expect(stderr).toMatch(/--top/);
+  });
+
+  it('refuses a bad --mode, and a bad SEARCH_MODE, saying what it takes', async () => {
+    const bad = await ask(['--mode', 'fuzzy', 'police']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--mode takes lexical or hybrid/);
+    const badEnvironment = await ask(['police'], undefined, { SEARCH_MODE: 'fuzzy' });
+    expect(badEnvironment.code).toBe(2);
+    expect(badEnvironment.stderr).toMatch(/SEARCH_MODE must be one of lexical, hybrid/);
+  });
+
+  it('--mode hybrid on new sources: answers by words at once, reads them for meaning with progress on stderr, keeps it', async () => {
+    const dir = await dataFolder({
+      'care.txt': 'We now support half of the women we work with to access basic primary care services.\n',
+      'art.txt': 'The new gallery shows paintings of the harbour by local women artists.\n',
+    });
+    const question = 'How many of the women need help seeing a GP?';
+    const first = await ask(['--json', '--mode', 'hybrid', '--data', dir, question]);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ question });
+    expect(first.stderr).toMatch(/by words only until every passage has been read for meaning/);
+    expect(first.stderr).toMatch(/passage vectors complete \(2 computed\)/);
+
+    const again = await ask(['--json', '--mode', 'hybrid', '--data', dir, question]);
+    expect(again.stderr).toBe('');
+    expect(JSON.parse(again.stdout).results[0].file).toBe('care.txt');
   });
 });

@@ -2,6 +2,8 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
+import { Library } from '../src/library.js';
+import { DEFAULT_VECTOR_CACHE_DIR } from '../src/semantic/vector-store.js';
 
 const made: string[] = [];
 
@@ -22,3 +24,15 @@ afterEach(async () => {
 
 /** The project's own data folder: the five seed documents. */
 export const SEED_DATA = path.resolve(import.meta.dirname, '..', 'data');
+
+/** Where the CLI keeps passage vectors; the seed sources' are computed there before the tests (test/seed-vectors.ts). */
+export const VECTOR_CACHE = path.resolve(import.meta.dirname, '..', DEFAULT_VECTOR_CACHE_DIR);
+
+/** The seed sources searched by words and meaning, hybrid at once. */
+export async function openHybridSeed(): Promise<Library> {
+  const library = await Library.open({ dataDir: SEED_DATA, semantic: { cacheDir: VECTOR_CACHE } });
+  if (library.searchStatus.mode !== 'hybrid' || library.searchStatus.state !== 'ready') {
+    throw new Error('the seed passage vectors should have been computed before the tests (test/seed-vectors.ts)');
+  }
+  return library;
+}

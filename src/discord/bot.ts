@@ -4,15 +4,18 @@ import {
   Events,
   GatewayCloseCodes,
   GatewayIntentBits,
+  RESTEvents,
   type ClientOptions,
 } from 'discord.js';
 import type { BotConfig } from '../config.js';
-import type { Library } from '../library.js';
 import type { Logger } from '../log.js';
-import type { BotContext } from './context.js';
-import { handleInteraction } from './interactions.js';
+import type { LiveLibrary } from '../reload.js';
+import { AnswerCooldown } from './cooldown.js';
+import { handleInteraction, type BotServices } from './interactions.js';
 
-export type BotSettings = Pick<BotConfig, 'token' | 'apiUrl' | 'sourceBaseUrl'>;
+/** Without `answerCooldown` answers are not limited; without `managedShards` the bot runs the shards Discord recommends. */
+export type BotSettings = Pick<BotConfig, 'token' | 'apiUrl' | 'sourceBaseUrl'> &
+  Partial<Pick<BotConfig, 'answerCooldown' | 'managedShards'>>;
 
 export class TokenRejectedError extends Error {
   override name = 'TokenRejectedError';
@@ -68,23 +71,42 @@ function guardPacketHandling(client: Client, logger: Logger): void {
   };
 }
 
-function createClient(settings: BotSettings, context: BotContext, overrides: Partial<ClientOptions> = {}): Client {
-  const { logger } = context;
+/**
+ * Discord's answers that @discordjs/rest deals with by itself: it waits out a 429's Retry-After and retries a 5xx
+ * up to three times. Logged by route (`/webhooks/:id/:token/…`): the path itself holds interaction tokens.
+ */
+function logRetriedResponses(client: Client, logger: Logger): void {
+  client.rest.on(RESTEvents.Response, (request, response) => {
+    const { method, route, retries } = request;
+    if (response.status === 429) {
+      const retryAfterSeconds = Number(response.headers.get('retry-after') ?? 0);
+      logger.warn({ method, route, retryAfterSeconds }, 'Discord is rate limiting a request; it is sent again after the wait');
+    } else if (response.status >= 500) {
+      logger.warn({ method, route, status: response.status, retries }, 'Discord answered a request with a server error');
+    }
+  });
+}
+
+function createClient(settings: BotSettings, services: BotServices, overrides: Partial<ClientOptions> = {}): Client {
+  const { logger } = services;
   const client = new Client({
     // Slash commands, buttons and context menus arrive as interactions: no privileged intent is needed.
     intents: [GatewayIntentBits.Guilds],
     // Replies echo member and source text: nothing pings unless a message names its user explicitly.
     allowedMentions: { parse: [] },
-    // As many shards as Discord recommends: one until the bot is in thousands of servers.
-    shards: 'auto',
+    // Alone, as many shards as Discord recommends: one until the bot is in thousands of servers. Under
+    // `npm run start:sharded`, the shards the manager gave this process (discord.js takes their total from SHARD_COUNT).
+    shards: settings.managedShards ? [...settings.managedShards] : 'auto',
     ...overrides,
     rest: { ...(settings.apiUrl && { api: settings.apiUrl }), ...overrides.rest },
   });
   guardPacketHandling(client, logger);
-  client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, context));
+  logRetriedResponses(client, logger);
+  client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, services));
   client.on(Events.ClientReady, (ready) =>
     logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'connected to Discord'),
   );
+  client.on(Events.ShardReady, (shard) => logger.info({ shard }, 'gateway session started'));
   client.on(Events.ShardReconnecting, (shard) => logger.warn({ shard }, 'gateway connection lost, reconnecting'));
   client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'gateway session resumed'));
   client.on(Events.ShardError, (error, shard) => logger.error({ err: error, shard }, 'gateway error'));
@@ -98,11 +120,17 @@ function createClient(settings: BotSettings, context: BotContext, overrides: Par
  */
 export async function startBot(
   settings: BotSettings,
-  library: Library,
+  libraries: LiveLibrary,
   logger: Logger,
   options: BotOptions = {},
 ): Promise<Bot> {
-  const client = createClient(settings, { library, sourceBaseUrl: settings.sourceBaseUrl, logger }, options.clientOptions);
+  const services: BotServices = {
+    libraries,
+    cooldown: settings.answerCooldown && new AnswerCooldown(settings.answerCooldown),
+    sourceBaseUrl: settings.sourceBaseUrl,
+    logger,
+  };
+  const client = createClient(settings, services, options.clientOptions);
   // login() resolves before the first GUILD_CREATE; the bot is only ready to pin once ClientReady fires.
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   try {
@@ -119,6 +147,8 @@ export async function startBot(
   return {
     client: client as Client<true>,
     async stop() {
+      // discord.js reports the closing of its own connections as a reconnection: not worth a warning.
+      client.removeAllListeners(Events.ShardReconnecting);
       await client.destroy();
     },
   };

@@ -8,10 +8,17 @@ import type {
 } from 'discord.js';
 import type { Library } from '../library.js';
 import type { Logger } from '../log.js';
+import type { ReloadResult } from '../reload.js';
 
 /** What every handler gets besides its interaction. */
 export interface BotContext {
+  /**
+   * The library this interaction uses from start to end: the one answering when the interaction arrived, even if a
+   * reload swaps in a newer one meanwhile.
+   */
   readonly library: Library;
+  /** Reads the data folder again and swaps the new library in (or keeps the current one if that fails). */
+  readonly reindex: () => Promise<ReloadResult>;
   /** When set, citations link to `${sourceBaseUrl}/${file}#L{first}-L{last}`. */
   readonly sourceBaseUrl: string | undefined;
   readonly logger: Logger;
@@ -30,12 +37,16 @@ interface CommandDefinition {
 
 export interface SlashCommand {
   readonly data: CommandDefinition;
+  /** Each use counts against the member's share of answers (fair use); autocomplete never does. */
+  readonly limitedPerMember?: boolean;
   execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<Outcome | void>;
   autocomplete?(interaction: AutocompleteInteraction, context: BotContext): Promise<void>;
 }
 
 export interface MessageCommand {
   readonly data: ContextMenuCommandBuilder;
+  /** Each use counts against the member's share of answers (fair use). */
+  readonly limitedPerMember?: boolean;
   execute(interaction: MessageContextMenuCommandInteraction, context: BotContext): Promise<Outcome | void>;
 }
 

@@ -1,16 +1,37 @@
 import {
+  DiscordAPIError,
   InteractionType,
   MessageFlags,
+  RESTJSONErrorCodes,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
   type MessageContextMenuCommandInteraction,
+  type RepliableInteraction,
 } from 'discord.js';
+import type { Logger } from '../log.js';
+import type { LiveLibrary } from '../reload.js';
 import type { BotContext, Outcome } from './context.js';
 import { messageCommand, slashCommand } from './commands/index.js';
 import { buttonHandler, customIdFamily } from './components/index.js';
+import { slowDownNotice, type AnswerCooldown } from './cooldown.js';
 import { OUT_OF_DATE, replyPrivately } from './replies.js';
+
+/** What the bot shares between interactions. */
+export interface BotServices {
+  readonly libraries: LiveLibrary;
+  /** Undefined when answers are not limited. */
+  readonly cooldown: AnswerCooldown | undefined;
+  readonly sourceBaseUrl: string | undefined;
+  readonly logger: Logger;
+}
+
+/** How the log line of an interaction ends up. */
+interface Result extends Outcome {
+  /** The member had had their share of answers and was told when to try again. */
+  readonly slowedDown?: boolean;
+}
 
 const SOMETHING_WENT_WRONG = 'Something went wrong on my side, sorry. It has been logged; please try again.';
 const UNKNOWN_COMMAND = "I don't know this command any more. It may have been removed in an update.";
@@ -23,9 +44,38 @@ function describeInteraction(interaction: Interaction): { kind: string; name: st
   return { kind: InteractionType[interaction.type] ?? 'unknown', name: '' };
 }
 
-async function onChatInputCommand(interaction: ChatInputCommandInteraction, context: BotContext): Promise<Outcome | void> {
+/**
+ * Refused by Discord because the interaction can no longer be answered: its token expired (an interaction must be
+ * answered within 3 s, followed up within 15 min), or it was answered already (a request retried after an error that
+ * Discord had in fact carried out). An apology would be refused the same way.
+ */
+const UNANSWERABLE: ReadonlySet<number | string> = new Set([
+  RESTJSONErrorCodes.UnknownInteraction,
+  RESTJSONErrorCodes.InvalidWebhookToken,
+  RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged,
+]);
+
+function isUnanswerable(error: unknown): error is DiscordAPIError {
+  return error instanceof DiscordAPIError && UNANSWERABLE.has(error.code);
+}
+
+/** Fair use: false, once the member has been told when to try again, when they have had their share for now. */
+async function admitted(interaction: RepliableInteraction, cooldown: AnswerCooldown | undefined): Promise<boolean> {
+  if (cooldown === undefined) return true;
+  const admission = cooldown.admit(interaction.user.id);
+  if (admission.admitted) return true;
+  await replyPrivately(interaction, slowDownNotice(admission.retryInMs, cooldown.settings));
+  return false;
+}
+
+async function onChatInputCommand(
+  interaction: ChatInputCommandInteraction,
+  context: BotContext,
+  cooldown: AnswerCooldown | undefined,
+): Promise<Result | void> {
   const command = slashCommand(interaction.commandName);
   if (!command) return replyPrivately(interaction, UNKNOWN_COMMAND);
+  if (command.limitedPerMember && !(await admitted(interaction, cooldown))) return { slowedDown: true };
   return command.execute(interaction, context);
 }
 
@@ -38,9 +88,11 @@ async function onAutocomplete(interaction: AutocompleteInteraction, context: Bot
 async function onMessageCommand(
   interaction: MessageContextMenuCommandInteraction,
   context: BotContext,
-): Promise<Outcome | void> {
+  cooldown: AnswerCooldown | undefined,
+): Promise<Result | void> {
   const command = messageCommand(interaction.commandName);
   if (!command) return replyPrivately(interaction, UNKNOWN_COMMAND);
+  if (command.limitedPerMember && !(await admitted(interaction, cooldown))) return { slowedDown: true };
   return command.execute(interaction, context);
 }
 
@@ -51,15 +103,19 @@ async function onButton(interaction: ButtonInteraction, context: BotContext): Pr
 }
 
 /** The bot registers no other kind of interaction (no modals, no select menus): those are ignored. */
-async function route(interaction: Interaction, context: BotContext): Promise<Outcome | void> {
-  if (interaction.isChatInputCommand()) return onChatInputCommand(interaction, context);
+async function route(
+  interaction: Interaction,
+  context: BotContext,
+  cooldown: AnswerCooldown | undefined,
+): Promise<Result | void> {
+  if (interaction.isChatInputCommand()) return onChatInputCommand(interaction, context, cooldown);
   if (interaction.isAutocomplete()) return onAutocomplete(interaction, context);
-  if (interaction.isMessageContextMenuCommand()) return onMessageCommand(interaction, context);
+  if (interaction.isMessageContextMenuCommand()) return onMessageCommand(interaction, context, cooldown);
   if (interaction.isButton()) return onButton(interaction, context);
 }
 
 /** One ephemeral "something went wrong", as a reply or a follow-up depending on what the handler had already sent. */
-async function apologise(interaction: Interaction, context: BotContext): Promise<void> {
+async function apologise(interaction: Interaction, logger: Logger): Promise<void> {
   try {
     if (interaction.isAutocomplete()) {
       if (!interaction.responded) await interaction.respond([]);
@@ -69,7 +125,7 @@ async function apologise(interaction: Interaction, context: BotContext): Promise
       else await interaction.reply(notice);
     }
   } catch (error) {
-    context.logger.warn({ err: error, id: interaction.id }, 'could not tell the member that something went wrong');
+    logger.warn({ err: error, id: interaction.id }, 'could not tell the member that something went wrong');
   }
 }
 
@@ -83,25 +139,37 @@ function responded(interaction: Interaction): boolean {
  * the member, so that no handler can take the bot down. Logs one line per interaction; never the question (that is
  * for debug level, in the handlers).
  */
-export async function handleInteraction(interaction: Interaction, context: BotContext): Promise<void> {
+export async function handleInteraction(interaction: Interaction, services: BotServices): Promise<void> {
   const started = performance.now();
+  const { libraries, cooldown, sourceBaseUrl, logger } = services;
+  const context: BotContext = {
+    library: libraries.current,
+    reindex: () => libraries.reload('/reindex'),
+    sourceBaseUrl,
+    logger,
+  };
   const { kind, name } = describeInteraction(interaction);
-  let outcome: Outcome | void = undefined;
+  let result: Result | void = undefined;
   let failed = false;
   try {
-    outcome = await route(interaction, context);
+    result = await route(interaction, context, cooldown);
   } catch (error) {
     failed = true;
-    context.logger.error({ err: error, id: interaction.id, kind, name }, 'interaction failed');
-    await apologise(interaction, context);
+    if (isUnanswerable(error)) {
+      logger.warn({ err: error, id: interaction.id, kind, name }, 'the interaction expired or was answered already');
+    } else {
+      logger.error({ err: error, id: interaction.id, kind, name }, 'interaction failed');
+      await apologise(interaction, logger);
+    }
   }
-  context.logger.info(
+  logger.info(
     {
       id: interaction.id,
       kind,
       name,
       latencyMs: Math.round((performance.now() - started) * 10) / 10,
-      answered: outcome?.answered,
+      answered: result?.answered,
+      ...(result?.slowedDown && { slowedDown: true }),
       responded: responded(interaction),
       failed,
     },

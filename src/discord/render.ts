@@ -353,8 +353,8 @@ export function pageCount(items: number, perPage: number): number {
   return Math.max(1, Math.ceil(items / perPage));
 }
 
-/** `/sources`: one page of the sources, one line each. */
-export function sourcesPageEmbed(entries: readonly SourceEntry[], page: number): APIEmbed {
+/** `/sources`: one page of the sources, one line each; `search`, when given, says how answers are ranked now. */
+export function sourcesPageEmbed(entries: readonly SourceEntry[], page: number, search?: string): APIEmbed {
   const pages = pageCount(entries.length, SOURCES_PER_PAGE);
   const shown = entries.slice(page * SOURCES_PER_PAGE, (page + 1) * SOURCES_PER_PAGE);
   const lines = shown.map(({ source, passageCount }) => {
@@ -365,7 +365,7 @@ export function sourcesPageEmbed(entries: readonly SourceEntry[], page: number):
     color: ANSWER_COLOUR,
     title: `Sources (${entries.length})`,
     description: lines.length > 0 ? lines.join('\n') : 'The data folder has no sources.',
-    footer: { text: `Page ${page + 1} of ${pages}` },
+    footer: { text: cutAtWord(`Page ${page + 1} of ${pages}${search === undefined ? '' : ` · ${search}`}`, EMBED_FOOTER_LIMIT) },
   };
 }
 

@@ -50,10 +50,11 @@ export class Vocabulary {
 
   /**
    * The most frequent known words that start with `prefix` (the prefix itself first, if it is a word), for a word
-   * still being typed. A prefix of fewer than 2 characters completes to nothing: it would stand for too much.
+   * still being typed. A prefix of fewer than 3 characters completes to nothing: it would stand for too much, and
+   * listing its completions would cost more than the search.
    */
   completions(prefix: string, max: number): string[] {
-    if (prefix.length < 2) return this.words.has(prefix) ? [prefix] : [];
+    if (prefix.length < 3) return this.words.has(prefix) ? [prefix] : [];
     const found: Array<[string, number]> = [];
     for (const [word, count] of this.words.atPrefix(prefix)) found.push([word, count]);
     found.sort((a, b) => Number(b[0] === prefix) - Number(a[0] === prefix) || b[1] - a[1] || (a[0] < b[0] ? -1 : 1));

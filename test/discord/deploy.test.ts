@@ -19,25 +19,26 @@ function settings(guildId: string | undefined) {
 }
 
 describe('deploy-commands', () => {
-  it('registers /ask, /sources, /source and "Find in sources" to the guild when one is set', async () => {
+  it('registers /ask, /sources, /source, /reindex and "Find in sources" to the guild when one is set', async () => {
     const registered = await deployCommands(settings(emulator.guildId));
     const stored = emulator.commands.guild.get(emulator.guildId) ?? [];
     expect(stored.map(({ name, type }) => [name, type])).toEqual([
       ['ask', 1],
       ['sources', 1],
       ['source', 1],
+      ['reindex', 1],
       ['Find in sources', 3],
     ]);
     expect(emulator.commands.global).toEqual([]);
     expect(describeDeployment(registered, emulator.guildId)).toBe(
-      `Registered 4 commands to guild ${emulator.guildId}: /ask, /sources, /source, "Find in sources" (message menu)`,
+      `Registered 5 commands to guild ${emulator.guildId}: /ask, /sources, /source, /reindex, "Find in sources" (message menu)`,
     );
   });
 
   it('registers them globally otherwise, replacing what was there', async () => {
     await deployCommands(settings(undefined));
     await deployCommands(settings(undefined));
-    expect(emulator.commands.global.map(({ name }) => name)).toEqual(['ask', 'sources', 'source', 'Find in sources']);
+    expect(emulator.commands.global.map(({ name }) => name)).toEqual(['ask', 'sources', 'source', 'reindex', 'Find in sources']);
   });
 
   it('declares autocomplete on the question and the file, and works in servers only', () => {
@@ -48,6 +49,14 @@ describe('deploy-commands', () => {
       ['mention', false],
     ]);
     for (const definition of commandDefinitions) expect(definition.contexts).toEqual([0]);
+  });
+
+  it('offers /reindex to administrators only, unless a server opens it to a role', () => {
+    const byName = new Map(commandDefinitions.map((definition) => [definition.name, definition]));
+    expect(byName.get('reindex')?.default_member_permissions).toBe('0');
+    for (const name of ['ask', 'sources', 'source', 'Find in sources']) {
+      expect(byName.get(name)?.default_member_permissions ?? null).toBeNull();
+    }
   });
 
   it('asks for DISCORD_CLIENT_ID when it is missing', async () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayClosedError, startBot, TokenRejectedError } from '../../src/discord/bot.js';
 import { createLogger } from '../../src/log.js';
-import { EPHEMERAL, option, shown, startHarness, testClientOptions, type Harness } from './harness.js';
+import type { Exchange } from './emulator/index.js';
+import { EPHEMERAL, liveLibrary, logLineOf, option, shown, startHarness, testClientOptions, type Harness } from './harness.js';
 
 let harness: Harness;
 const fatal: Error[] = [];
@@ -37,13 +38,63 @@ describe('the gateway connection', () => {
   });
 });
 
+describe('the gateway closing while interactions are in flight', () => {
+  const QUESTIONS = ['Who is Laura Watson?', 'Are most migrant sex workers in London trafficked?', 'Who is Niki Adams?'];
+
+  /** Asks, and returns once the bot has sent every answer but is still waiting for Discord to confirm them. */
+  async function askWithAnswersInFlight(): Promise<Exchange[]> {
+    harness.emulator.delayAll(300);
+    const exchanges = await Promise.all(
+      QUESTIONS.map((question) => harness.emulator.slashCommand('ask', [option('question', question)])),
+    );
+    await Promise.all(exchanges.map((exchange) => exchange.response()));
+    return exchanges;
+  }
+
+  /** Each was answered exactly once, and its handler ended without an error. */
+  async function expectAnsweredOnce(exchanges: Exchange[]): Promise<void> {
+    for (const exchange of exchanges) {
+      expect(await logLineOf(harness, exchange.interactionId)).toMatchObject({ failed: false, answered: true });
+      expect(exchange.calls).toHaveLength(1);
+      expect(
+        harness.emulator.requests.filter(({ path, status }) => path.includes(exchange.token) && status !== 200 && status !== 204),
+      ).toEqual([]);
+    }
+  }
+
+  it('with a resumable code: finishes them, answers what was asked meanwhile, and resumes', async () => {
+    const inFlight = await askWithAnswersInFlight();
+    harness.emulator.closeGateway(4000);
+    const meanwhile = await harness.emulator.slashCommand('ask', [option('question', 'Who is Laura Watson?')]);
+    await expectAnsweredOnce([...inFlight, meanwhile]);
+    harness.emulator.delayAll(0);
+    await harness.emulator.waitForReady();
+    expect(shown((await askLauraWatson()).data.embeds[0])).toContain('Laura Watson');
+  });
+
+  it('with 1000 (session over): finishes them, identifies again and answers new questions', async () => {
+    const sessionsBefore = harness.logs.filter((line) => line.msg === 'gateway session started').length;
+    const inFlight = await askWithAnswersInFlight();
+    harness.emulator.closeGateway(1000);
+    await expectAnsweredOnce(inFlight);
+    harness.emulator.delayAll(0);
+    await expect.poll(() => harness.logs.filter((line) => line.msg === 'gateway session started').length).toBeGreaterThan(sessionsBefore);
+    await harness.emulator.waitForReady();
+    expect(shown((await askLauraWatson()).data.embeds[0])).toContain('Laura Watson');
+  });
+});
+
 describe('sharding', () => {
-  it('runs the shards Discord recommends and answers on the one that owns the guild', async () => {
+  it('runs the shards Discord recommends and answers interactions arriving on either', async () => {
     const sharded = await startHarness({ shards: 2 });
     try {
       expect(sharded.bot.client.ws.shards.size).toBe(2);
-      const exchange = await sharded.emulator.slashCommand('ask', [option('question', 'Who is Laura Watson?')]);
-      expect(shown((await exchange.response()).data.embeds[0])).toContain('Laura Watson');
+      for (const shard of [0, 1]) {
+        const exchange = await sharded.emulator.slashCommand('ask', [option('question', 'Who is Laura Watson?')], { shard });
+        expect(shown((await exchange.response()).data.embeds[0])).toContain('Laura Watson');
+        const suggestions = await sharded.emulator.autocomplete('ask', [option('question', 'Laura Wat', true)], { shard });
+        expect((await suggestions.response()).data.choices.length).toBeGreaterThan(0);
+      }
     } finally {
       await sharded.close();
     }
@@ -94,7 +145,7 @@ describe('the token', () => {
   const silent = createLogger('silent');
 
   it('is reported as rejected when Discord answers 401', async () => {
-    const attempt = startBot({ token: 'not-the-token', apiUrl: harness.emulator.apiUrl, sourceBaseUrl: undefined }, harness.library, silent, {
+    const attempt = startBot({ token: 'not-the-token', apiUrl: harness.emulator.apiUrl, sourceBaseUrl: undefined }, liveLibrary(harness.library), silent, {
       clientOptions: testClientOptions,
     });
     await expect(attempt).rejects.toThrow(TokenRejectedError);
@@ -113,7 +164,7 @@ describe('the token', () => {
         },
       },
     );
-    const attempt = startBot({ token: 'not-the-token', apiUrl: harness.emulator.apiUrl, sourceBaseUrl: undefined }, harness.library, silent, {
+    const attempt = startBot({ token: 'not-the-token', apiUrl: harness.emulator.apiUrl, sourceBaseUrl: undefined }, liveLibrary(harness.library), silent, {
       clientOptions: testClientOptions,
     });
     await expect(attempt).rejects.toThrow(TokenRejectedError);

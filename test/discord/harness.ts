@@ -1,8 +1,11 @@
 import { Writable } from 'node:stream';
 import type { APIEmbed, APIMessage } from 'discord-api-types/v10';
+import { expect } from 'vitest';
+import type { AnswerCooldownSettings } from '../../src/config.js';
 import { startBot, type Bot, type BotOptions } from '../../src/discord/bot.js';
 import { Library } from '../../src/library.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
+import { LiveLibrary } from '../../src/reload.js';
 import { fastIdentifyThrottler, startEmulator, type DiscordEmulator, type EmulatorOptions } from './emulator/index.js';
 import { visibleText } from './markdown.js';
 
@@ -10,7 +13,9 @@ import { visibleText } from './markdown.js';
 export interface Harness {
   readonly emulator: DiscordEmulator;
   readonly bot: Bot;
+  /** The library answering now. */
   readonly library: Library;
+  readonly libraries: LiveLibrary;
   /** Every log line the bot wrote, parsed. */
   readonly logs: Record<string, unknown>[];
   /** The raw log output, for checks that nothing secret was written. */
@@ -23,6 +28,15 @@ export interface HarnessOptions extends EmulatorOptions {
   readonly sourceBaseUrl?: string;
   readonly library?: Library;
   readonly onFatal?: BotOptions['onFatal'];
+  /** Fair use as configured in production; answers are not limited without it. */
+  readonly answerCooldown?: AnswerCooldownSettings;
+  /** Watch the data folder and reload after this quiet time; not watched without it. */
+  readonly reloadDebounceMs?: number;
+}
+
+/** A library that reloads from its own data folder. */
+export function liveLibrary(library: Library, logger: Logger = createLogger('silent')): LiveLibrary {
+  return new LiveLibrary(library, (warn) => Library.open({ dataDir: library.dataDir, warn }), logger);
 }
 
 /** Bot options for tests: no pause between identifies, no global REST limit in the way. */
@@ -44,23 +58,41 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   });
   const logger = createLogger('debug', destination);
+  const libraries = liveLibrary(library, logger);
+  const watch = options.reloadDebounceMs === undefined ? undefined : libraries.watch(options.reloadDebounceMs);
   const bot = await startBot(
-    { token: emulator.token, apiUrl: emulator.apiUrl, sourceBaseUrl: options.sourceBaseUrl },
-    library,
+    {
+      token: emulator.token,
+      apiUrl: emulator.apiUrl,
+      sourceBaseUrl: options.sourceBaseUrl,
+      ...(options.answerCooldown && { answerCooldown: options.answerCooldown }),
+    },
+    libraries,
     logger,
     { clientOptions: testClientOptions, ...(options.onFatal && { onFatal: options.onFatal }) },
   );
   return {
     emulator,
     bot,
-    library,
+    get library() {
+      return libraries.current;
+    },
+    libraries,
     logs,
     rawLogs: () => raw,
     async close() {
+      watch?.close();
       await bot.stop();
       await emulator.close();
     },
   };
+}
+
+/** The bot's log line for an interaction, once its handler has finished (after its last request to Discord). */
+export async function logLineOf(harness: Harness, interactionId: string): Promise<Record<string, unknown>> {
+  const find = () => harness.logs.find((line) => line.msg === 'interaction' && line.id === interactionId);
+  await expect.poll(find, { timeout: 10_000, interval: 5 }).toBeDefined();
+  return find() as Record<string, unknown>;
 }
 
 /** String, boolean and user options of a slash command, as Discord sends them. */

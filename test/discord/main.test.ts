@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type DiscordEmulator } from './emulator/index.js';
+import type { APIMessage } from 'discord-api-types/v10';
+import { rateLimited, startEmulator, type DiscordEmulator, type Exchange } from './emulator/index.js';
 import { option, shown } from './harness.js';
 
 let emulator: DiscordEmulator;
@@ -45,7 +46,7 @@ function run(entry: string, env: Record<string, string>): Run {
 }
 
 describe('npm start (src/main.ts)', () => {
-  it('exits 1 and says to copy .env.example when DISCORD_TOKEN is missing', async () => {
+  it('exits 1 (fix the settings) and says to copy .env.example when DISCORD_TOKEN is missing', async () => {
     const bot = run('src/main.ts', {});
     expect(await bot.exited).toBe(1);
     expect(bot.stderr()).toContain('DISCORD_TOKEN is not set. Copy .env.example to .env');
@@ -71,6 +72,54 @@ describe('npm start (src/main.ts)', () => {
   });
 });
 
+describe('the token', () => {
+  it('is never written, nor any interaction token, at LOG_LEVEL=debug, errors and faults included', async () => {
+    const bot = run('src/main.ts', {
+      DISCORD_TOKEN: emulator.token,
+      DISCORD_API_URL: emulator.apiUrl,
+      LOG_LEVEL: 'debug',
+      ANSWER_LIMIT: '0',
+    });
+    await expect.poll(bot.stdout, { timeout: 10_000 }).toContain('connected to Discord');
+    const { moderator, admin } = emulator.users;
+    const callback = { method: 'POST', path: /^\/interactions\/\d+\/[^/]+\/callback$/ };
+    const exchanges: Exchange[] = [];
+    const act = async (dispatched: Promise<Exchange>): Promise<Exchange> => {
+      const exchange = await dispatched;
+      exchanges.push(exchange);
+      return exchange;
+    };
+    const ask = () => act(emulator.slashCommand('ask', [option('question', 'Who is Laura Watson?')]));
+
+    const answered = await ask();
+    await answered.response();
+    emulator.failNext(callback, { status: 400, body: { code: 50035, message: 'Invalid Form Body' } });
+    await (await ask()).response();
+    emulator.failNext(callback, { status: 500, body: { message: '500: Internal Server Error', code: 0 } }, 4);
+    await (await ask()).response();
+    emulator.failNext({ method: 'PATCH', path: /\/messages\/@original$/ }, rateLimited(0.1));
+    await (await act(emulator.button(answered.replyMessage() as APIMessage, 'pin', { as: moderator }))).waitForCalls(2);
+    await act(emulator.slashCommand('ask', [option('question', 'Who is Laura Watson?')], { expired: true }));
+    await emulator.dispatchRaw({ id: '1300000000000000009', type: 2, token: 'a-malformed-interaction-token', data: { name: 'ask', type: 1 } });
+    await (await act(emulator.slashCommand('reindex', [], { as: admin }))).waitForCalls(2);
+    emulator.closeGateway(4000);
+    await emulator.waitForReady();
+    await (await ask()).response();
+    await expect.poll(() => exchanges.every((exchange) => bot.stdout().includes(`"id":"${exchange.interactionId}"`))).toBe(true);
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+
+    const output = bot.stdout() + bot.stderr();
+    for (const seen of ['"level":20', '"msg":"interaction failed"', 'rate limiting', 'expired or was answered', 'gateway session resumed']) {
+      expect(output).toContain(seen);
+    }
+    // A token is the bot's id (public) in base64, a timestamp and an HMAC: the last two are the secret.
+    const [, ...secretParts] = emulator.token.split('.');
+    const secrets = [emulator.token, ...secretParts, 'a-malformed-interaction-token', ...exchanges.map((exchange) => exchange.token)];
+    for (const secret of secrets) expect(output).not.toContain(secret);
+  });
+});
+
 describe('npm run deploy-commands (src/discord/deploy.ts)', () => {
   it('registers the commands and says what it registered', async () => {
     const deploy = run('src/discord/deploy.ts', {
@@ -81,9 +130,9 @@ describe('npm run deploy-commands (src/discord/deploy.ts)', () => {
     });
     expect(await deploy.exited).toBe(0);
     expect(deploy.stdout()).toBe(
-      `Registered 4 commands to guild ${emulator.guildId}: /ask, /sources, /source, "Find in sources" (message menu)\n`,
+      `Registered 5 commands to guild ${emulator.guildId}: /ask, /sources, /source, /reindex, "Find in sources" (message menu)\n`,
     );
-    expect(emulator.commands.guild.get(emulator.guildId)).toHaveLength(4);
+    expect(emulator.commands.guild.get(emulator.guildId)).toHaveLength(5);
   });
 
   it('exits 1 when DISCORD_CLIENT_ID is missing', async () => {

@@ -1,6 +1,7 @@
 import { PermissionFlagsBits, Routes, type APIMessage } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buttons, EPHEMERAL, option, shown, startHarness, type Harness } from './harness.js';
+import { rateLimited } from './emulator/index.js';
+import { buttons, EPHEMERAL, logLineOf, option, shown, startHarness, type Harness } from './harness.js';
 
 let harness: Harness;
 
@@ -128,6 +129,63 @@ describe('📌 Pin failing unexpectedly', () => {
       kind: 'button',
       name: 'pin',
     });
+  });
+});
+
+describe('📌 Pin when Discord pushes back', () => {
+  const PIN_ROUTE = { method: 'PUT', path: /\/messages\/pins\// };
+  const EDIT_ROUTE = { method: 'PATCH', path: /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/ };
+
+  function pinRequests(answer: APIMessage): number[] {
+    return harness.emulator.requests
+      .filter(({ method, path }) => method === 'PUT' && path === `/channels/${answer.channel_id}/messages/pins/${answer.id}`)
+      .map(({ status }) => status);
+  }
+
+  async function pinAndSettle(answer: APIMessage) {
+    const { exchange } = await pressPin(answer, 'moderator');
+    const line = await logLineOf(harness, exchange.interactionId);
+    return { exchange, line };
+  }
+
+  it('waits out a 429 on the pin, then pins once and says who pinned it', async () => {
+    const answer = await postAnswer();
+    harness.emulator.failNext(PIN_ROUTE, rateLimited(0.2));
+    const { exchange, line } = await pinAndSettle(answer);
+    expect(line).toMatchObject({ failed: false });
+    expect(pinRequests(answer)).toEqual([429, 204]);
+    expect(harness.emulator.pins().filter((id) => id === answer.id)).toHaveLength(1);
+    expect(exchange.calls.map(({ kind }) => kind)).toEqual(['callback', 'edit-original']);
+    expect(buttons(harness.emulator.message(answer.id)).at(-1)).toEqual({ id: 'pin', label: 'Pinned by grace', disabled: true });
+    expect(harness.logs).toContainEqual(
+      expect.objectContaining({
+        msg: 'Discord is rate limiting a request; it is sent again after the wait',
+        route: '/channels/:id/messages/pins/:id',
+        retryAfterSeconds: 0.2,
+      }),
+    );
+  });
+
+  it('waits out a 429 on the edit of the button, and edits it once', async () => {
+    const answer = await postAnswer();
+    harness.emulator.failNext(EDIT_ROUTE, rateLimited(0.2));
+    const { exchange, line } = await pinAndSettle(answer);
+    expect(line).toMatchObject({ failed: false });
+    expect(pinRequests(answer)).toEqual([204]);
+    expect(exchange.calls.map(({ kind }) => kind)).toEqual(['callback', 'edit-original']);
+    expect(buttons(harness.emulator.message(answer.id)).at(-1)).toEqual({ id: 'pin', label: 'Pinned by grace', disabled: true });
+    expect(harness.logs).toContainEqual(
+      expect.objectContaining({ route: '/webhooks/:id/:token/messages/%40original', retryAfterSeconds: 0.2 }),
+    );
+  });
+
+  it('sends the pin again after a 500, and pins once', async () => {
+    const answer = await postAnswer();
+    harness.emulator.failNext(PIN_ROUTE, { status: 500, body: { message: '500: Internal Server Error', code: 0 } });
+    const { exchange, line } = await pinAndSettle(answer);
+    expect(line).toMatchObject({ failed: false });
+    expect(pinRequests(answer)).toEqual([500, 204]);
+    expect(exchange.calls.map(({ kind }) => kind)).toEqual(['callback', 'edit-original']);
   });
 });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type Bot } from '../../src/discord/bot.js';
 import { Library } from '../../src/library.js';
 import { createLogger } from '../../src/log.js';
-import { buttons, EPHEMERAL, option, shown, startHarness, testClientOptions, type Harness } from './harness.js';
+import { buttons, EPHEMERAL, liveLibrary, option, shown, startHarness, testClientOptions, type Harness } from './harness.js';
 
 const BOROUGHS = ['Hackney', 'Camden', 'Lambeth', 'Southwark', 'Islington', 'Newham', 'Brent', 'Ealing', 'Haringey', 'Lewisham',
   'Croydon', 'Barnet', 'Enfield', 'Hounslow', 'Merton', 'Sutton', 'Bexley', 'Harrow', 'Redbridge', 'Havering', 'Hillingdon',
@@ -32,7 +32,7 @@ async function restartBot(): Promise<Library> {
   const library = await Library.open({ dataDir });
   current = await startBot(
     { token: harness.emulator.token, apiUrl: harness.emulator.apiUrl, sourceBaseUrl: undefined },
-    library,
+    liveLibrary(library),
     createLogger('silent'),
     { clientOptions: testClientOptions },
   );

@@ -36,6 +36,7 @@ export default {
     .addUserOption((option) =>
       option.setName('mention').setDescription('Suggest the answer to this member (they are the only one pinged)'),
     ),
+  limitedPerMember: true,
 
   async execute(interaction, { library, sourceBaseUrl, logger }) {
     const value = interaction.options.getString('question', true);
@@ -45,7 +46,7 @@ export default {
     const question = fitQuestion(picked ? picked.question : value);
     logger.debug({ question }, 'question');
 
-    const answer = matchesFor(library, question);
+    const answer = matchesFor(library, question, await library.embedQuestion(question));
     const passage = picked && library.passage(picked.passageId);
     if (picked && !passage) {
       await replyPrivately(interaction, PASSAGE_GONE);

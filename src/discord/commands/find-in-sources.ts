@@ -22,6 +22,7 @@ export default {
     .setName('Find in sources')
     .setType(ApplicationCommandType.Message)
     .setContexts(InteractionContextType.Guild),
+  limitedPerMember: true,
 
   async execute(interaction, { library, sourceBaseUrl, logger }) {
     const question = fitQuestion(interaction.targetMessage.content);
@@ -30,7 +31,7 @@ export default {
       return { answered: false };
     }
     logger.debug({ question }, 'question');
-    const answer = matchesFor(library, question);
+    const answer = matchesFor(library, question, await library.embedQuestion(question));
     if (!answer.answered) {
       await interaction.reply({ embeds: [notFoundEmbed(question, answer, sourceBaseUrl)], flags: MessageFlags.Ephemeral });
       return { answered: false };

@@ -2,12 +2,13 @@ import type { RESTPostAPIApplicationCommandsJSONBody } from 'discord.js';
 import type { MessageCommand, SlashCommand } from '../context.js';
 import ask from './ask.js';
 import findInSources from './find-in-sources.js';
+import reindex from './reindex.js';
 import source from './source.js';
 import sources from './sources.js';
 
 // A list rather than a directory scan: the same code runs from src/ under tsx and from dist/ under node,
 // and the compiler checks every command against its interface.
-const slashCommands: readonly SlashCommand[] = [ask, sources, source];
+const slashCommands: readonly SlashCommand[] = [ask, sources, source, reindex];
 const messageCommands: readonly MessageCommand[] = [findInSources];
 
 const slashByName = new Map(slashCommands.map((command) => [command.data.name, command]));

@@ -37,7 +37,8 @@ export default {
     const passage = library.passage(passageId);
     if (!passage) return replyPrivately(interaction, PASSAGE_GONE);
     const question = questionFromTitle(interaction.message.embeds[0]?.title);
-    const view = pickedView(library, question, matchesFor(library, question), passage);
+    const answer = matchesFor(library, question, await library.embedQuestion(question));
+    const view = pickedView(library, question, answer, passage);
     await interaction.reply(answerMessage(view, sourceBaseUrl, true));
     return { answered: true };
   },

@@ -1,6 +1,7 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type APIEmbed } from 'discord.js';
 import type { Library } from '../../library.js';
 import type { ButtonHandler } from '../context.js';
+import { describeSearch } from '../../semantic/progress.js';
 import { pageCount, sourcesPageEmbed, SOURCES_PER_PAGE } from '../render.js';
 import { OUT_OF_DATE, replyPrivately } from '../replies.js';
 
@@ -24,7 +25,9 @@ export function sourcesMessage(
   const entries = library.sources.map((source) => ({ source, passageCount: library.passagesOf(source.file).length }));
   const pages = pageCount(entries.length, SOURCES_PER_PAGE);
   const page = Math.min(requestedPage, pages - 1);
-  const embeds = [sourcesPageEmbed(entries, page)];
+  // In hybrid mode, whether answers are by meaning yet: for a while after a start or a change, they are by words only.
+  const search = library.searchStatus.mode === 'hybrid' ? describeSearch(library.searchStatus) : undefined;
+  const embeds = [sourcesPageEmbed(entries, page, search)];
   if (pages === 1) return { embeds, components: [] };
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder()

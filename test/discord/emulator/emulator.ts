@@ -44,6 +44,11 @@ export interface InteractionOptions {
   as?: FixtureMember;
   /** Dispatch on this shard instead of the one owning the guild. */
   shard?: number;
+  /**
+   * The interaction's token is already expired when the bot receives it, as when the gateway delivers it late: its
+   * callback gets 10062 and its webhook 50027.
+   */
+  expired?: boolean;
 }
 
 const READY_TIMEOUT_MS = 10_000;
@@ -242,8 +247,9 @@ export class DiscordEmulator {
   }
 
   /** Dispatches any INTERACTION_CREATE payload, even a malformed one, on the shard owning the guild. */
-  async dispatchRaw(payload: unknown, opts: { shard?: number } = {}): Promise<Exchange> {
+  async dispatchRaw(payload: unknown, opts: { shard?: number; expired?: boolean } = {}): Promise<Exchange> {
     const exchange = this.#interactions.track(payload);
+    if (opts.expired) this.#interactions.expire(exchange.interactionId);
     const shard = opts.shard ?? this.#gateway.shardForGuild(this.guildId);
     exchange.markDispatched();
     await this.#gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload, shard);

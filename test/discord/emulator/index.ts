@@ -3,4 +3,4 @@ export { DiscordEmulator, startEmulator, type EmulatorOptions, type InteractionO
 export type { CallKind, Exchange, ExchangeCall, InteractionResponse } from './exchange.js';
 export type { FixtureMember } from './fixtures.js';
 export type { UploadedFile } from './multipart.js';
-export type { FaultMatch, FaultResponse, RecordedRequest } from './rest.js';
+export { rateLimited, type FaultMatch, type FaultResponse, type RecordedRequest } from './rest.js';

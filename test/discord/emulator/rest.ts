@@ -48,6 +48,21 @@ export interface FaultResponse {
   body?: unknown;
   headers?: Record<string, string>;
   delayMs?: number;
+  /**
+   * Carry the request out first, then answer with this instead of the real answer: Discord did what was asked but
+   * the answer says otherwise (a 500 from a proxy, a timeout), so a client that retries repeats a request that took
+   * effect.
+   */
+  handled?: boolean;
+}
+
+/** Discord's 429: the `Retry-After` header (which @discordjs/rest reads) and the JSON body's `retry_after`, in seconds. */
+export function rateLimited(retryAfterSeconds: number, scope: 'user' | 'shared' = 'user'): FaultResponse {
+  return {
+    status: 429,
+    headers: { 'retry-after': String(retryAfterSeconds), 'x-ratelimit-scope': scope },
+    body: { message: 'You are being rate limited.', retry_after: retryAfterSeconds, global: false },
+  };
 }
 
 interface Fault {
@@ -136,14 +151,13 @@ export class RestApi {
     }
 
     let reply: RestReply;
-    let delayMs = this.#delayMs;
+    let fault: FaultResponse | undefined;
     try {
       const { body, files, recordedBody } = parseBody(raw, headers['content-type']);
       recorded.body = recordedBody;
-      const fault = this.#takeFault(method, recorded.path);
-      if (fault !== undefined) {
-        reply = { status: fault.status, body: fault.body, headers: fault.headers ?? {} };
-        delayMs += fault.delayMs ?? 0;
+      fault = this.#takeFault(method, recorded.path);
+      if (fault !== undefined && !fault.handled) {
+        reply = faultReply(fault);
       } else {
         if (!versioned) throw unknownRoute();
         reply = this.#route(method, segments, headers.authorization, { query: url.searchParams, body, files });
@@ -152,6 +166,8 @@ export class RestApi {
       if (!(error instanceof ApiError)) throw error;
       reply = { status: error.status, body: error.body };
     }
+    if (fault?.handled) reply = faultReply(fault);
+    const delayMs = this.#delayMs + (fault?.delayMs ?? 0);
     recorded.status = reply.status;
     this.requests.push(recorded);
     this.#answer(response, reply, delayMs);
@@ -361,6 +377,10 @@ export class RestApi {
       }),
     ];
   }
+}
+
+function faultReply(fault: FaultResponse): RestReply {
+  return { status: fault.status, body: fault.body, headers: fault.headers ?? {} };
 }
 
 /** `'GET /channels/:channel'` → a route whose `:name` segments become params. */

@@ -1,0 +1,333 @@
+/**
+ * Part 3: end to end through Discord. The real bot (`src/main.ts`, as `npm start` runs it, in a process of its own)
+ * logs in to the local Discord emulator over 127.0.0.1; the benchmark acts as a guild member through the emulator.
+ * Latency is from INTERACTION_CREATE written to the gateway socket to the bot's interaction callback arriving.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DEFAULT_SEARCH_MODE, SEARCH_MODES, type SearchMode } from '../src/semantic/hybrid.js';
+import { startEmulator, type DiscordEmulator, type Exchange } from '../test/discord/emulator/index.js';
+import { BEIR_DATASETS, loadBeir } from './beir.js';
+import { REPO_ROOT, TSX_FLAGS } from './child.js';
+import { count, fixed, type Section, type Table } from './markdown.js';
+import { percentile } from './metrics.js';
+import { partialOf, seedQuestions } from './questions.js';
+
+export interface DiscordOptions {
+  readonly dataDir: string;
+  /** BEIR's folder, for questions enough that none is asked twice; undefined when missing. */
+  readonly beirDir: string | undefined;
+  readonly devQuestionsFile: string;
+  readonly quick: boolean;
+}
+
+const STRING_OPTION = 3;
+const READY_TIMEOUT_MS = 60_000;
+/** How long the bot may take to read its passages for meaning (hybrid search) before measuring starts anyway. */
+const SEARCH_READY_TIMEOUT_MS = 300_000;
+/**
+ * How long an interaction may wait for its reply before it counts as lost: far past Discord's deadline, so that "lost"
+ * means never answered, and a slow answer shows as late instead.
+ */
+const REPLY_TIMEOUT_MS = 180_000;
+/** After the last reply, how long to wait for a second reply to any interaction. */
+const DUPLICATE_GRACE_MS = 1_000;
+/** Discord's deadline for an interaction's first callback: later, it refuses the callback and the member gets none. */
+const DISCORD_DEADLINE_MS = 3_000;
+
+interface Bot {
+  readonly child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** The bot as `npm start` runs it, with every setting given so that a developer's .env cannot interfere. */
+async function startBotProcess(emulator: DiscordEmulator, dataDir: string, mode: SearchMode): Promise<Bot> {
+  const child = spawn(process.execPath, [...TSX_FLAGS, path.join('src', 'main.ts')], {
+    cwd: REPO_ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      DISCORD_TOKEN: emulator.token,
+      DISCORD_API_URL: emulator.apiUrl,
+      DISCORD_CLIENT_ID: '',
+      DISCORD_GUILD_ID: '',
+      SOURCE_BASE_URL: '',
+      DATA_DIR: dataDir,
+      // The production default: one log line per interaction, written (to nowhere) as in production.
+      LOG_LEVEL: 'info',
+      // No fair-use limit: the emulator has three members, and the limit (a few answers per member every few
+      // seconds) would answer nearly every question of the benchmark with "slow down".
+      ANSWER_LIMIT: '0',
+      SEARCH_MODE: mode,
+      SHARDS: '',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = once(child, 'exit');
+  const failed = exited.then(([code]) => {
+    throw new Error(`the bot exited with code ${code} before it was ready: ${stderr.trim()}`);
+  });
+  await Promise.race([emulator.waitForReady(READY_TIMEOUT_MS), failed]);
+  failed.catch(() => {});
+  return {
+    child,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}
+
+/**
+ * Waits until the bot searches in its final mode. In hybrid mode it answers by words alone while it computes the
+ * passages' vectors in the background, and /sources says so ("… by meaning too once every passage is read"): a
+ * measurement made meanwhile would time a bot that is busy with something else and answers another way.
+ */
+async function untilSearchIsComplete(emulator: DiscordEmulator): Promise<void> {
+  const deadline = performance.now() + SEARCH_READY_TIMEOUT_MS;
+  while (performance.now() < deadline) {
+    const { data } = await (await emulator.slashCommand('sources')).response(REPLY_TIMEOUT_MS);
+    if (!JSON.stringify(data ?? {}).includes('once every passage is read')) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * At least `total` questions, all different when there are enough: the dev questions, then BEIR's queries (SciFact
+ * and NFCorpus in turn). The seed documents do not answer most BEIR queries, but asking one takes the same path: the
+ * question is analysed, embedded and ranked, and the reply names the closest passages.
+ */
+async function distinctQuestions(options: DiscordOptions, total: number): Promise<{ questions: string[]; fromBeir: boolean }> {
+  const questions = new Set(await seedQuestions(options.devQuestionsFile));
+  if (options.beirDir !== undefined && questions.size < total) {
+    const [scifact, nfcorpus] = await Promise.all(BEIR_DATASETS.map(({ name, split }) => loadBeir(options.beirDir as string, name, split)));
+    const longest = Math.max(scifact?.allQueries.length ?? 0, nfcorpus?.allQueries.length ?? 0);
+    for (let index = 0; index < longest && questions.size < total; index++) {
+      for (const dataset of [scifact, nfcorpus]) {
+        const query = dataset?.allQueries[index];
+        if (query !== undefined) questions.add(query.text);
+      }
+    }
+  }
+  return { questions: [...questions], fromBeir: options.beirDir !== undefined };
+}
+
+/** CPU seconds a process has used, from /proc (Linux); undefined elsewhere. */
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  const statFile = `/proc/${pid}/stat`;
+  if (pid === undefined || !existsSync(statFile)) return undefined;
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = readFileSync(statFile, 'utf8').replace(/^.*\) /s, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const ask = (emulator: DiscordEmulator, question: string) =>
+  emulator.slashCommand('ask', [{ name: 'question', type: STRING_OPTION, value: question }]);
+
+const autocomplete = (emulator: DiscordEmulator, partial: string) =>
+  emulator.autocomplete('ask', [{ name: 'question', type: STRING_OPTION, value: partial, focused: true }]);
+
+const latencyOf = (exchange: Exchange) => (exchange.respondedAt ?? Number.NaN) - exchange.dispatchedAt;
+
+/** One interaction at a time: each is sent once the previous one got its callback. */
+async function sequentialLatencies(rounds: number, warmUp: number, send: (round: number) => Promise<Exchange>): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let round = 0; round < warmUp + rounds; round++) {
+    const exchange = await send(round);
+    await exchange.response(REPLY_TIMEOUT_MS);
+    if (round >= warmUp) latencies.push(latencyOf(exchange));
+  }
+  return latencies;
+}
+
+interface BurstResult {
+  readonly sent: number;
+  readonly sendSeconds: number;
+  readonly seconds: number;
+  readonly lost: number;
+  /** Interactions that got two replies or more (callbacks and follow-ups that were accepted). */
+  readonly duplicated: number;
+  /** Interactions the bot tried to answer again after its answer was accepted, which Discord refused (40060). */
+  readonly refusedRepeats: number;
+  /** Replies that came after Discord's deadline: the emulator takes them, Discord would not. */
+  readonly late: number;
+  /** Replies that are answers (a quoted passage, or "not in the sources" with hints), not a notice or an apology. */
+  readonly answers: number;
+  readonly latencies: number[];
+  readonly botCpuSeconds: number | undefined;
+  readonly benchCpuSeconds: number;
+}
+
+/** Interactions sent as fast as the gateway socket takes them, then every reply awaited. */
+async function burst(emulator: DiscordEmulator, bot: Bot, questions: readonly string[], total: number): Promise<BurstResult> {
+  const botCpuBefore = cpuSecondsOf(bot.child.pid);
+  const benchCpuBefore = process.cpuUsage();
+  const exchanges: Exchange[] = [];
+  for (let index = 0; index < total; index++) exchanges.push(await ask(emulator, questions[index % questions.length] as string));
+  const lastSent = performance.now();
+  const outcomes = await Promise.allSettled(exchanges.map((exchange) => exchange.response(REPLY_TIMEOUT_MS)));
+  const answers = outcomes.filter((outcome) => outcome.status === 'fulfilled' && (outcome.value.data?.embeds?.length ?? 0) > 0);
+  const answered = exchanges.filter((_, index) => outcomes[index]?.status === 'fulfilled');
+  const firstSent = exchanges[0]?.dispatchedAt ?? lastSent;
+  const lastReply = Math.max(...answered.map((exchange) => exchange.respondedAt ?? 0));
+  const botCpuAfter = cpuSecondsOf(bot.child.pid);
+  const benchCpu = process.cpuUsage(benchCpuBefore);
+  await new Promise((resolve) => setTimeout(resolve, DUPLICATE_GRACE_MS));
+
+  const isReply = (kind: string) => kind === 'callback' || kind === 'followup';
+  const duplicated = exchanges.filter((exchange) => exchange.calls.filter((call) => isReply(call.kind)).length > 1).length;
+  // Callbacks Discord refused because the interaction was answered already: the same reply sent again.
+  const refused = new Set<string>();
+  for (const request of emulator.requests) {
+    const callback = /^\/interactions\/(\d+)\/[^/]+\/callback$/.exec(request.path);
+    if (callback?.[1] !== undefined && request.status === 400) refused.add(callback[1]);
+  }
+  const refusedRepeats = exchanges.filter((exchange) => refused.has(exchange.interactionId)).length;
+  return {
+    sent: total,
+    sendSeconds: (lastSent - firstSent) / 1000,
+    seconds: (lastReply - firstSent) / 1000,
+    lost: total - answered.length,
+    duplicated,
+    refusedRepeats,
+    late: answered.filter((exchange) => latencyOf(exchange) > DISCORD_DEADLINE_MS).length,
+    answers: answers.length,
+    latencies: answered.map(latencyOf),
+    botCpuSeconds: botCpuBefore === undefined || botCpuAfter === undefined ? undefined : botCpuAfter - botCpuBefore,
+    benchCpuSeconds: (benchCpu.user + benchCpu.system) / 1e6,
+  };
+}
+
+interface ModeResult {
+  readonly mode: SearchMode;
+  readonly askLatencies: number[];
+  readonly autocompleteLatencies: number[];
+  readonly load: BurstResult;
+}
+
+/** One bot, in one search mode, from start to stop. */
+async function measureMode(options: DiscordOptions, mode: SearchMode, questions: readonly string[]): Promise<ModeResult> {
+  const { rounds, warmUp, burstSize } = sizesOf(options);
+  // Each part gets questions of its own, so that none is asked twice (as long as there are enough).
+  const warmUpQuestions = questions.slice(0, warmUp);
+  const measuredQuestions = questions.slice(warmUp, warmUp + rounds);
+  const burstQuestions = questions.slice(warmUp + rounds);
+  const nth = (list: readonly string[], index: number) => list[index % list.length] as string;
+  const sequence = (index: number) => (index < warmUp ? nth(warmUpQuestions, index) : nth(measuredQuestions, index - warmUp));
+
+  const emulator = await startEmulator();
+  let bot: Bot | undefined;
+  try {
+    bot = await startBotProcess(emulator, options.dataDir, mode);
+    await untilSearchIsComplete(emulator);
+    const askLatencies = await sequentialLatencies(rounds, warmUp, (round) => ask(emulator, sequence(round)));
+    const autocompleteLatencies = await sequentialLatencies(rounds, warmUp, (round) =>
+      autocomplete(emulator, partialOf(sequence(round))),
+    );
+    const load = await burst(emulator, bot, burstQuestions.length > 0 ? burstQuestions : questions, burstSize);
+    return { mode, askLatencies, autocompleteLatencies, load };
+  } finally {
+    await bot?.stop();
+    await emulator.close();
+  }
+}
+
+function sizesOf(options: DiscordOptions): { rounds: number; warmUp: number; burstSize: number } {
+  return options.quick ? { rounds: 50, warmUp: 10, burstSize: 100 } : { rounds: 500, warmUp: 50, burstSize: 2_000 };
+}
+
+function tables(results: readonly ModeResult[], burstSize: number): Table[] {
+  const ms = (value: number) => fixed(value, 2);
+  const latencyRow = (mode: SearchMode, interaction: string, latencies: readonly number[]) => [
+    interaction,
+    mode,
+    count(latencies.length),
+    ms(percentile(latencies, 0.5)),
+    ms(percentile(latencies, 0.99)),
+    ms(Math.max(...latencies)),
+  ];
+  const perInteraction = (cpuSeconds: number | undefined, sent: number) =>
+    cpuSeconds === undefined ? '–' : fixed((cpuSeconds * 1000) / Math.max(1, sent), 2);
+  return [
+    {
+      caption: 'INTERACTION_CREATE dispatched → interaction callback received, ms (one interaction at a time)',
+      columns: ['interaction', 'search', 'count', 'median', 'p99', 'max'],
+      rows: [
+        ...results.map(({ mode, askLatencies }) => latencyRow(mode, '/ask', askLatencies)),
+        ...results.map(({ mode, autocompleteLatencies }) => latencyRow(mode, 'autocomplete', autocompleteLatencies)),
+      ],
+    },
+    {
+      caption: `${count(burstSize)} /ask interactions sent as fast as the gateway socket accepts them`,
+      columns: [
+        'search',
+        'all sent after s',
+        'last reply after s',
+        '/ask per second',
+        'answers',
+        'lost replies',
+        'duplicated replies',
+        'repeats refused',
+        'replies after 3 s',
+        'median ms',
+        'p99 ms',
+        'bot CPU ms each',
+        'emulator CPU ms each',
+      ],
+      rows: results.map(({ mode, load }) => [
+        mode,
+        fixed(load.sendSeconds, 3),
+        fixed(load.seconds, 2),
+        fixed(load.sent / load.seconds, 0),
+        count(load.answers),
+        count(load.lost),
+        count(load.duplicated),
+        count(load.refusedRepeats),
+        count(load.late),
+        ms(percentile(load.latencies, 0.5)),
+        ms(percentile(load.latencies, 0.99)),
+        perInteraction(load.botCpuSeconds, load.sent),
+        perInteraction(load.benchCpuSeconds, load.sent),
+      ]),
+    },
+  ];
+}
+
+export async function measureDiscord(options: DiscordOptions): Promise<Section> {
+  const { rounds, warmUp, burstSize } = sizesOf(options);
+  const { questions, fromBeir } = await distinctQuestions(options, warmUp + rounds + burstSize);
+  // The default mode first; every mode gets the same questions, each bot asked each of them once.
+  const modes = [DEFAULT_SEARCH_MODE, ...SEARCH_MODES.filter((mode) => mode !== DEFAULT_SEARCH_MODE)];
+  const results: ModeResult[] = [];
+  for (const mode of modes) results.push(await measureMode(options, mode, questions));
+  return {
+    title: 'End to end through Discord',
+    intro: [
+      'The real bot — `src/main.ts` as `npm start` runs it, discord.js included, with its production settings and log ' +
+        'level but no fair-use limit per member (`ANSWER_LIMIT=0`) — in a process of its own, logged in to the local ' +
+        'Discord emulator (test/discord/emulator) over 127.0.0.1, answering from the seed documents; once in each ' +
+        `search mode (\`SEARCH_MODE\`; ${DEFAULT_SEARCH_MODE} is the default), each measured once its search is ` +
+        "complete. Each /ask question is asked once (the bot remembers a question's vector, so a repeated question " +
+        'would skip its embedding): the dev questions' +
+        (fromBeir ? ', then SciFact and NFCorpus queries, which the seed documents mostly do not answer' : ', in turn') +
+        '; autocomplete gets each question cut to 60% of its length. Latency is measured on the emulator side, from ' +
+        'INTERACTION_CREATE written to the gateway socket to the callback request arriving, after ' +
+        `${warmUp} interactions of warm-up.`,
+    ],
+    tables: tables(results, burstSize),
+    notes: [
+      'Goals: /ask median ≤ 5 ms, autocomplete median ≤ 3 ms, ≥ 1,000 /ask per second, no lost or duplicated reply. ' +
+        'The emulator runs in the benchmark process, so the two processes share this machine’s cores. It does not ' +
+        'hold the bot to Discord’s 3-second deadline for the first reply: a reply after it would be refused by ' +
+        'Discord, and that interaction lost (“replies after 3 s”). “Repeats refused” counts interactions whose ' +
+        'accepted reply the bot sent again (a request retried after its answer was late), which Discord refuses with ' +
+        '40060: the member still sees one reply.',
+    ],
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * How the bot's processes end when they cannot go on, for whatever restarts them: systemd
+ * (`RestartPreventExitStatus=1`), a container's restart policy, or `npm run start:sharded` for its shards.
+ */
+
+/** Starting again unchanged would fail the same way: the settings, the token or the data folder must be fixed. */
+export const EXIT_CONFIG = 1;
+
+/** Something went wrong inside the bot (EX_SOFTWARE): starting it again may well work. */
+export const EXIT_CRASH = 70;
+
+/** Says why on stderr, plainly: this is for the person starting the bot, not for the log. */
+export function exitWith(message: string, status: number): never {
+  console.error(message);
+  process.exit(status);
+}

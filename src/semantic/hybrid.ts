@@ -1,0 +1,100 @@
+/**
+ * Hybrid ranking: the lexical ranking (BM25 and coverage, src/search/search-index.ts) and the dense one (cosine of the
+ * question's and the passages' embeddings) fused into one. Each is good where the other fails: lexical at names,
+ * numbers and rare words; dense at paraphrases ("seeing a GP" for "access basic primary care services").
+ */
+
+/**
+ * `lexical`: words only. `hybrid`: words and meaning, lexical until every passage has its vectors (SEARCH_MODE,
+ * `--mode`).
+ */
+export const SEARCH_MODES = ['lexical', 'hybrid'] as const;
+export type SearchMode = (typeof SEARCH_MODES)[number];
+
+/** Chosen by measurement, as DEFAULT_FUSION is. */
+export const DEFAULT_SEARCH_MODE: SearchMode = 'hybrid';
+
+export type FusionMethod = 'interpolation' | 'rrf';
+
+export const FUSION_METHODS: readonly FusionMethod[] = ['interpolation', 'rrf'];
+
+export interface FusionSettings {
+  /**
+   * `interpolation`: each ranking's scores are min-max normalised over the candidates, then mixed by lexicalWeight.
+   * `rrf`: reciprocal rank fusion, 1/(60 + lexical rank) + 1/(60 + dense rank); scores are ignored.
+   */
+  readonly method: FusionMethod;
+  /** Interpolation only: the lexical score's share, from 0 (dense alone) to 1 (lexical alone). */
+  readonly lexicalWeight: number;
+}
+
+/** Chosen on the dev questions, SciFact train and NFCorpus dev (bench/semantic.ts; README, "How answers are found"). */
+export const DEFAULT_FUSION: FusionSettings = { method: 'interpolation', lexicalWeight: 0.3 };
+
+/** RRF's constant, as in its paper and most systems: damps the difference between the first few ranks. */
+const RRF_K = 60;
+
+/**
+ * The first passages of each ranking whose scores set the normalisation: "the weakest score" is that of the
+ * hundredth passage, rather than that of the worst of the whole corpus. They are also the fewest candidates fused.
+ */
+export const FUSION_CANDIDATES = 100;
+
+export interface ScoredPassage {
+  /** Index into the library's passages. */
+  readonly passage: number;
+  readonly score: number;
+}
+
+/**
+ * The passages ranked by both rankings at once. `lexical` holds every passage that matched the question's words,
+ * best first; `dense` holds the cosine of every passage, by passage index. The candidates are the first `candidates`
+ * of each ranking (FUSION_CANDIDATES at least), so that a passage only one of them finds can still come first; each
+ * is scored the same way whatever their number, so that asking for more never reorders the first.
+ */
+export function fuse(
+  lexical: readonly ScoredPassage[],
+  dense: Float32Array,
+  settings: FusionSettings,
+  candidates: number,
+): ScoredPassage[] {
+  const denseOrder = byScore(dense);
+  const first = (count: number) => [...lexical.slice(0, count).map((hit) => hit.passage), ...denseOrder.slice(0, count)];
+  const pool = new Set(first(Math.max(candidates, FUSION_CANDIDATES)));
+  let score: (passage: number) => number;
+  if (settings.method === 'rrf') {
+    const lexicalRank = new Map(lexical.map((hit, rank) => [hit.passage, rank + 1]));
+    const denseRank = new Map(denseOrder.map((passage, rank) => [passage, rank + 1]));
+    const reciprocal = (rank: number | undefined) => (rank === undefined ? 0 : 1 / (RRF_K + rank));
+    score = (passage) => reciprocal(lexicalRank.get(passage)) + reciprocal(denseRank.get(passage));
+  } else {
+    const lexicalScore = new Map(lexical.map((hit) => [hit.passage, hit.score]));
+    const lexicalOf = (passage: number) => lexicalScore.get(passage) ?? 0;
+    const denseOf = (passage: number) => dense[passage] ?? 0;
+    const normalising = first(FUSION_CANDIDATES);
+    const normaliseLexical = minMax(normalising.map(lexicalOf));
+    const normaliseDense = minMax(normalising.map(denseOf));
+    const weight = settings.lexicalWeight;
+    score = (passage) => weight * normaliseLexical(lexicalOf(passage)) + (1 - weight) * normaliseDense(denseOf(passage));
+  }
+  return [...pool]
+    .map((passage) => ({ passage, score: score(passage) }))
+    .sort((a, b) => b.score - a.score || a.passage - b.passage);
+}
+
+/** Maps the least of `values` to 0 and the greatest to 1, linearly (everything to 0 when they are all equal). */
+function minMax(values: readonly number[]): (value: number) => number {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const value of values) {
+    low = Math.min(low, value);
+    high = Math.max(high, value);
+  }
+  const range = high - low;
+  return (value) => (range > 0 ? (value - low) / range : 0);
+}
+
+/** Positions of the values, greatest value first. */
+function byScore(values: Float32Array): number[] {
+  return Array.from(values.keys()).sort((a, b) => (values[b] as number) - (values[a] as number) || a - b);
+}

@@ -1,0 +1,244 @@
+import type { TextRange } from '../answer.js';
+import type { Warn } from '../corpus/load.js';
+import type { Passage } from '../corpus/types.js';
+import { sentenceRanges } from '../corpus/sentences.js';
+import type { Embedder, EmbeddingModel } from './embedder.js';
+import { embedInWorkers } from './pool.js';
+import { textKey, VectorStore } from './vector-store.js';
+
+/** How far the passage vectors are. */
+export interface VectorProgress {
+  readonly passages: number;
+  /** Passages whose every vector is known, stored or computed. */
+  readonly passagesDone: number;
+  /** Passages that already had their vectors in the store when the build began. */
+  readonly passagesStored: number;
+  /** When the build began (performance.now()). */
+  readonly startedAt: number;
+}
+
+export type VectorState =
+  /** Vectors are being computed; ranking is lexical meanwhile. */
+  | 'building'
+  /** Every passage has its vectors; ranking is hybrid. */
+  | 'ready'
+  /** Computing them failed (the reason was warned about); ranking stays lexical. */
+  | 'failed'
+  /** Stopped before they were complete (the library was closed); ranking stays lexical. */
+  | 'stopped';
+
+export interface PassageVectorsOptions {
+  readonly model: EmbeddingModel;
+  /** The file vectors are persisted in and reused from; unset: computed afresh and kept in memory only. */
+  readonly storeFile?: string;
+  /** Worker threads that compute vectors (default: see src/semantic/pool.ts). */
+  readonly threads?: number;
+  /** Told as passages get their vectors (once a batch, several times a second at most), and once more at the end. */
+  readonly onProgress?: (progress: VectorProgress, state: VectorState) => void;
+  readonly warn?: Warn;
+}
+
+/** Questions whose vectors are kept: the "Next match" and "Show source" buttons ask the same question again. */
+const REMEMBERED_QUESTIONS = 256;
+
+/**
+ * The texts a passage is embedded as: its sentences. The model was trained on sentence pairs, and a passage's
+ * sentence closest to the question says more than the blur of a whole paragraph (measured: bench/semantic.ts).
+ */
+function segmentsOf(passage: Passage): string[] {
+  return sentenceRanges(passage.text).map(([start, end]) => passage.text.slice(start, end));
+}
+
+/**
+ * Embeddings of a library's passages, computed in worker threads in the background and persisted, and the dense
+ * ranking they give: a passage's similarity to a question is that of its closest sentence.
+ */
+export class PassageVectors {
+  /** Resolves when every passage has its vectors (true), or when that can no longer happen (false). */
+  readonly complete: Promise<boolean>;
+  private stateNow: VectorState = 'building';
+  private progressNow: VectorProgress;
+  /** One row of `dimensions` numbers per segment, the segments of passage 0 first. */
+  private readonly rows: Float32Array;
+  /** Passage p's segments are rows firstRow[p] up to firstRow[p + 1]. */
+  private readonly firstRow: Uint32Array;
+  private readonly abort = new AbortController();
+  private questionEmbedder: Promise<Embedder> | undefined;
+  private readonly questionVectors = new Map<string, Float32Array>();
+  /** The keys of every text the passages are embedded as: the store keeps these and drops the rest. */
+  private readonly liveKeys = new Set<string>();
+
+  private constructor(
+    private readonly passages: readonly Passage[],
+    private readonly options: PassageVectorsOptions,
+    private readonly store: VectorStore,
+  ) {
+    const segments = passages.map(segmentsOf);
+    this.firstRow = new Uint32Array(passages.length + 1);
+    for (const [index, texts] of segments.entries()) {
+      this.firstRow[index + 1] = (this.firstRow[index] as number) + texts.length;
+    }
+    this.rows = new Float32Array((this.firstRow[passages.length] as number) * options.model.dimensions);
+
+    // Rows of each text not yet known, by the text's key: a text found in several passages is embedded once.
+    const pending = new Map<string, { text: string; rows: number[] }>();
+    const missingRows = new Uint32Array(passages.length);
+    const passageOfRow = new Uint32Array(this.firstRow[passages.length] as number);
+    for (const [index, texts] of segments.entries()) {
+      for (const [offset, text] of texts.entries()) {
+        const row = (this.firstRow[index] as number) + offset;
+        passageOfRow[row] = index;
+        const key = textKey(text);
+        this.liveKeys.add(key);
+        const stored = store.get(key);
+        if (stored !== undefined) {
+          this.rows.set(stored, row * options.model.dimensions);
+          continue;
+        }
+        missingRows[index] = (missingRows[index] as number) + 1;
+        const entry = pending.get(key) ?? { text, rows: [] };
+        entry.rows.push(row);
+        pending.set(key, entry);
+      }
+    }
+    const passagesStored = missingRows.filter((missing) => missing === 0).length;
+    this.progressNow = {
+      passages: passages.length,
+      passagesDone: passagesStored,
+      passagesStored,
+      startedAt: performance.now(),
+    };
+    this.complete = this.build([...pending.entries()], missingRows, passageOfRow);
+  }
+
+  /**
+   * Reads the stored vectors, and starts computing the missing ones in the background. When every passage's vectors
+   * were stored, the vectors are complete (and ranking hybrid) at once.
+   */
+  static async start(passages: readonly Passage[], options: PassageVectorsOptions): Promise<PassageVectors> {
+    const { model, storeFile, warn } = options;
+    const store = await VectorStore.open(storeFile, model.id, model.dimensions, warn);
+    const vectors = new PassageVectors(passages, options, store);
+    // With nothing missing, the build ends at once: waiting for it makes the caller's first question hybrid.
+    if (vectors.progressNow.passagesDone === passages.length) await vectors.complete;
+    return vectors;
+  }
+
+  get state(): VectorState {
+    return this.stateNow;
+  }
+
+  get progress(): VectorProgress {
+    return this.progressNow;
+  }
+
+  /** Stops computing vectors (those computed so far stay stored). Ranking stays as it is. */
+  stop(): void {
+    this.abort.abort(new Error('the library was closed'));
+  }
+
+  /** The question's vector, computed on this thread (a few tens of milliseconds once the model is loaded). */
+  async embedQuestion(question: string): Promise<Float32Array> {
+    const remembered = this.questionVectors.get(question);
+    if (remembered !== undefined) return remembered;
+    this.questionEmbedder ??= this.options.model.load();
+    const [vector] = await (await this.questionEmbedder).embed([question]);
+    if (vector === undefined) throw new Error('the embedding model returned no vector for the question');
+    if (this.questionVectors.size >= REMEMBERED_QUESTIONS) {
+      this.questionVectors.delete(this.questionVectors.keys().next().value as string);
+    }
+    this.questionVectors.set(question, vector);
+    return vector;
+  }
+
+  /** Each passage's similarity to the question: the cosine of its closest sentence. Only once complete. */
+  similarities(questionVector: Float32Array): Float32Array {
+    const similarity = new Float32Array(this.passages.length);
+    for (let passage = 0; passage < this.passages.length; passage++) {
+      similarity[passage] = this.closestRow(passage, questionVector).cosine;
+    }
+    return similarity;
+  }
+
+  /** The passage's sentence closest in meaning to the question, as a range of its text. Only once complete. */
+  closestSentence(passage: number, questionVector: Float32Array): TextRange {
+    const { row } = this.closestRow(passage, questionVector);
+    const text = (this.passages[passage] as Passage).text;
+    return sentenceRanges(text)[row - (this.firstRow[passage] as number)] ?? [0, text.length];
+  }
+
+  private closestRow(passage: number, questionVector: Float32Array): { row: number; cosine: number } {
+    const dimensions = this.options.model.dimensions;
+    let closest = { row: this.firstRow[passage] as number, cosine: -1 };
+    for (let row = this.firstRow[passage] as number; row < (this.firstRow[passage + 1] as number); row++) {
+      let dot = 0;
+      const offset = row * dimensions;
+      for (let at = 0; at < dimensions; at++) {
+        dot += (this.rows[offset + at] as number) * (questionVector[at] as number);
+      }
+      if (dot > closest.cosine) closest = { row, cosine: dot };
+    }
+    return closest;
+  }
+
+  private async build(
+    pending: Array<[key: string, entry: { text: string; rows: number[] }]>,
+    missingRows: Uint32Array,
+    passageOfRow: Uint32Array,
+  ): Promise<boolean> {
+    const { model, warn = () => {} } = this.options;
+    const dimensions = model.dimensions;
+    let writes = Promise.resolve();
+    let persisting = true;
+    // A full disk or a read-only folder costs the next start its head start, not this one its vectors.
+    const persist = (write: () => Promise<void>) => {
+      writes = writes.then(write).catch((error: unknown) => {
+        if (persisting) warn(`passage vectors are not persisted: ${(error as Error).message}`);
+        persisting = false;
+      });
+    };
+    const report = () => this.options.onProgress?.(this.progressNow, this.stateNow);
+    try {
+      await embedInWorkers(
+        model,
+        pending.map(([, entry]) => entry.text),
+        {
+          threads: this.options.threads,
+          signal: this.abort.signal,
+          onVectors: (first, vectors) => {
+            let passagesDone = this.progressNow.passagesDone;
+            const batch = vectors.map((vector, offset) => {
+              const [key, entry] = pending[first + offset] as (typeof pending)[number];
+              for (const row of entry.rows) {
+                this.rows.set(vector, row * dimensions);
+                const passage = passageOfRow[row] as number;
+                missingRows[passage] = (missingRows[passage] as number) - 1;
+                if (missingRows[passage] === 0) passagesDone++;
+              }
+              return [key, vector] as const;
+            });
+            this.progressNow = { ...this.progressNow, passagesDone };
+            // Writes are queued, so that the file's records stay whole and in order.
+            persist(() => this.store.add(batch));
+            report();
+          },
+        },
+      );
+      // Vectors of texts no longer in the sources are dropped, so that the store does not grow with every edit.
+      persist(() => this.store.retainOnly(this.liveKeys));
+      await writes;
+      this.stateNow = 'ready';
+      // The model that embeds questions is loaded now, rather than by the first question asked.
+      this.questionEmbedder ??= model.load();
+      this.questionEmbedder.catch(() => {});
+    } catch (error) {
+      await writes;
+      this.stateNow = this.abort.signal.aborted ? 'stopped' : 'failed';
+      if (this.stateNow === 'failed') {
+        warn(`passage vectors could not be computed, so ranking stays lexical: ${(error as Error).message}`);
+      }
+    }
+    report();
+    return this.stateNow === 'ready';
+  }
+}

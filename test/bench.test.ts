@@ -1,0 +1,148 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * Runs `npm run bench -- --quick` as a user would, so that the benchmark cannot rot. Checks the tables are whole and
+ * their figures plausible; never how fast anything was.
+ */
+
+const run = promisify(execFile);
+const RESULTS = path.resolve('bench', 'RESULTS.md');
+
+let dir: string;
+let report: string;
+let resultsBefore: string | undefined;
+
+async function modified(file: string): Promise<string | undefined> {
+  return stat(file).then(
+    (info) => `${info.size}:${info.mtimeMs}`,
+    () => undefined,
+  );
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'citebot-bench-'));
+  resultsBefore = await modified(RESULTS);
+  const out = path.join(dir, 'results.md');
+  await run(process.execPath, ['--import', 'tsx', 'bench/index.ts', '--quick', '--out', out], { maxBuffer: 16 * 1024 * 1024 });
+  report = await readFile(out, 'utf8');
+}, 240_000);
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+interface ParsedTable {
+  columns: string[];
+  rows: Array<Record<string, string>>;
+}
+
+/** The markdown table under the caption that starts with `caption`. */
+function table(caption: string): ParsedTable {
+  const lines = report.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(`**${caption}`));
+  expect(start, `a table captioned "${caption}…"`).toBeGreaterThanOrEqual(0);
+  const cells = (line: string) =>
+    line
+      .replace(/^\|\s*|\s*\|$/g, '')
+      .split(/\s*(?<!\\)\|\s*/)
+      .map((cell) => cell.replace(/\\\|/g, '|'));
+  const end = lines.findIndex((line, index) => index > start + 1 && !line.startsWith('|'));
+  const [header, separator, ...rows] = lines.slice(start + 2, end === -1 ? undefined : end);
+  expect(separator).toMatch(/^\|(-{3}:?\|)+$/);
+  const columns = cells(header ?? '');
+  return {
+    columns,
+    rows: rows.map((row) => Object.fromEntries(cells(row).map((value, index) => [columns[index] ?? `${index}`, value]))),
+  };
+}
+
+const number = (text: string | undefined) => Number((text ?? '').replace(/[,×]/g, ''));
+const beirMeasured = () => report.includes('**BEIR, quick sample');
+
+describe('npm run bench -- --quick', () => {
+  it('writes a dated report of all three parts, and leaves bench/RESULTS.md alone', async () => {
+    expect(report).toMatch(/^# Benchmarks/);
+    expect(report).toMatch(/Measured \d{4}-\d{2}-\d{2} on \d+ cores .*Node v\d+/);
+    for (const title of ['## Retrieval quality', '## Speed and scale', '## End to end through Discord']) expect(report).toContain(title);
+    expect(await modified(RESULTS)).toBe(resultsBefore);
+  });
+
+  it('scores citebot, lunr and wink on both BEIR corpora, every score between 0 and 1', () => {
+    if (!beirMeasured()) {
+      expect(report).toContain('BEIR data not found');
+      return;
+    }
+    const { rows } = table('BEIR, quick sample');
+    expect(rows.map((row) => `${row['corpus, judgments']} / ${row.system}`)).toEqual([
+      'SciFact train / citebot',
+      'SciFact train / lunr 2.3.9',
+      'SciFact train / wink-bm25-text-search 3.1.2',
+      'NFCorpus dev / citebot',
+      'NFCorpus dev / lunr 2.3.9',
+      'NFCorpus dev / wink-bm25-text-search 3.1.2',
+    ]);
+    for (const row of rows) {
+      for (const metric of ['nDCG@10', 'Recall@100']) {
+        expect(number(row[metric])).toBeGreaterThan(0);
+        expect(number(row[metric])).toBeLessThanOrEqual(1);
+      }
+      expect(number(row.queries)).toBe(50);
+    }
+  });
+
+  it('shows the reference points as measured elsewhere, and the dev-question figures', () => {
+    expect(table('Reference points').rows).toHaveLength(7);
+    if (report.includes('No dev questions')) return;
+    const [dev] = table('Dev questions').rows;
+    for (const metric of ['hit@1', 'hit@3', 'MRR']) {
+      expect(number(dev?.[metric])).toBeGreaterThanOrEqual(0);
+      expect(number(dev?.[metric])).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('measures build, heap, latency and cold start at every size, with the same results from the persisted index', () => {
+    const sizes = beirMeasured() ? 3 : 1;
+    const build = table('Build and memory').rows;
+    const latency = table('Query latency').rows;
+    const coldStart = table('Cold start').rows;
+    for (const rows of [build, latency, coldStart]) expect(rows).toHaveLength(sizes);
+    for (const row of build) {
+      expect(number(row.passages)).toBeGreaterThan(0);
+      expect(number(row['heap MB'])).toBeGreaterThan(0);
+      expect(number(row['build s'])).toBeGreaterThanOrEqual(0);
+    }
+    if (beirMeasured()) expect(number(build[2]?.passages)).toBeGreaterThanOrEqual(5_000);
+    for (const row of latency) {
+      expect(number(row['ask p99'])).toBeGreaterThanOrEqual(number(row['ask p50']));
+      expect(number(row['suggest p99'])).toBeGreaterThanOrEqual(number(row['suggest p50']));
+    }
+    for (const row of coldStart) {
+      expect(number(row['Library.open ms'])).toBeGreaterThan(0);
+      expect(row['same results as built']).toBe('yes');
+    }
+  });
+
+  it('answers every interaction through Discord exactly once, in every search mode', () => {
+    const latency = table('INTERACTION_CREATE dispatched').rows;
+    const modes = [...new Set(latency.map((row) => row.search))];
+    expect(modes.length).toBeGreaterThan(0);
+    expect(latency.map((row) => `${row.interaction} ${row.search}`)).toEqual([
+      ...modes.map((mode) => `/ask ${mode}`),
+      ...modes.map((mode) => `autocomplete ${mode}`),
+    ]);
+    for (const row of latency) expect(number(row.median)).toBeGreaterThan(0);
+    const load = table('100 /ask interactions').rows;
+    expect(load.map((row) => row.search)).toEqual(modes);
+    for (const row of load) {
+      expect(row.answers).toBe('100');
+      expect(row['lost replies']).toBe('0');
+      expect(row['duplicated replies']).toBe('0');
+      expect(number(row['/ask per second'])).toBeGreaterThan(0);
+    }
+  });
+});

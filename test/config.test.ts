@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadBotConfig, loadCoreConfig } from '../src/config.js';
+import { DEFAULT_FUSION, DEFAULT_SEARCH_MODE } from '../src/semantic/hybrid.js';
+
+const TOKEN = { DISCORD_TOKEN: 'a-token' };
+
+describe('fair use settings', () => {
+  it('give each member 5 answers per 10 s unless told otherwise', () => {
+    expect(loadBotConfig(TOKEN).answerCooldown).toEqual({ answers: 5, windowMs: 10_000 });
+    expect(loadBotConfig({ ...TOKEN, ANSWER_LIMIT: '3', ANSWER_LIMIT_SECONDS: '60' }).answerCooldown).toEqual({
+      answers: 3,
+      windowMs: 60_000,
+    });
+  });
+
+  it('are off with ANSWER_LIMIT=0', () => {
+    expect(loadBotConfig({ ...TOKEN, ANSWER_LIMIT: '0' }).answerCooldown).toBeUndefined();
+  });
+
+  it('say what is wrong with a value that is not a whole number in range', () => {
+    for (const [key, value] of [
+      ['ANSWER_LIMIT', 'five'],
+      ['ANSWER_LIMIT', '-1'],
+      ['ANSWER_LIMIT', '2.5'],
+      ['ANSWER_LIMIT_SECONDS', '0'],
+      ['ANSWER_LIMIT_SECONDS', '86400'],
+      ['RELOAD_DEBOUNCE_MS', 'soon'],
+    ] as const) {
+      expect(() => loadBotConfig({ ...TOKEN, [key]: value })).toThrow(ConfigError);
+      expect(() => loadBotConfig({ ...TOKEN, [key]: value })).toThrow(new RegExp(`^${key} must be a whole number from \\d+ to \\d+: .*\\(got "${value}"\\)\\.$`));
+    }
+  });
+});
+
+describe('reload settings', () => {
+  it('wait 500 ms after the last change by default', () => {
+    expect(loadBotConfig(TOKEN).reloadDebounceMs).toBe(500);
+    expect(loadBotConfig({ ...TOKEN, RELOAD_DEBOUNCE_MS: '2000' }).reloadDebounceMs).toBe(2000);
+  });
+});
+
+describe('shards given by the sharding manager', () => {
+  it('are read from SHARDS, as discord.js sets it for the processes it starts', () => {
+    expect(loadBotConfig(TOKEN).managedShards).toBeUndefined();
+    expect(loadBotConfig({ ...TOKEN, SHARDS: '3' }).managedShards).toEqual([3]);
+    expect(loadBotConfig({ ...TOKEN, SHARDS: '[0,1]' }).managedShards).toEqual([0, 1]);
+    expect(() => loadBotConfig({ ...TOKEN, SHARDS: 'all' })).toThrow(/^SHARDS is set by `npm run start:sharded`/);
+  });
+});
+
+describe('search settings', () => {
+  it('search by words and meaning unless told otherwise, with the measured fusion', () => {
+    expect(loadCoreConfig({}).search).toEqual({ mode: DEFAULT_SEARCH_MODE, fusion: DEFAULT_FUSION });
+    expect(loadCoreConfig({ SEARCH_MODE: 'Lexical' }).search.mode).toBe('lexical');
+    expect(loadCoreConfig({ HYBRID_FUSION: 'rrf', HYBRID_LEXICAL_WEIGHT: '0.7' }).search.fusion).toEqual({
+      method: 'rrf',
+      lexicalWeight: 0.7,
+    });
+    expect(loadCoreConfig({ HYBRID_LEXICAL_WEIGHT: '1' }).search.fusion.lexicalWeight).toBe(1);
+  });
+
+  it('say what is wrong with a mode, a fusion or a weight they do not know', () => {
+    expect(() => loadCoreConfig({ SEARCH_MODE: 'semantic' })).toThrow(/^SEARCH_MODE must be one of lexical, hybrid \(got "semantic"\)\.$/);
+    expect(() => loadCoreConfig({ HYBRID_FUSION: 'sum' })).toThrow(/^HYBRID_FUSION must be one of interpolation, rrf/);
+    for (const weight of ['1.5', '-0.2', 'half']) {
+      expect(() => loadCoreConfig({ HYBRID_LEXICAL_WEIGHT: weight })).toThrow(/^HYBRID_LEXICAL_WEIGHT must be a number from 0/);
+    }
+  });
+});

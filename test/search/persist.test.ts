@@ -1,0 +1,104 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSources, SYNONYMS_FILE } from '../../src/corpus/load.js';
+import { parseSynonyms } from '../../src/search/expansions.js';
+import { Library } from '../../src/library.js';
+import { IndexCache } from '../../src/search/persist.js';
+import { dataFolder, SEED_DATA } from '../helpers.js';
+
+/** Questions that exercise every structure the persisted index holds: terms, corrections, acronyms, synonyms, prefixes. */
+const QUESTIONS = [
+  'Who is Laura Watson?',
+  'Are most migrant sex workers in London trafficked?',
+  'polcie raids on flats in Soho',
+  'What does ECOP say about criminalising clients?',
+  'What did the ECP say?',
+  'What do the Met say about punters?',
+  'walk-ups in Chinatown',
+  'How many women were arrested? 2,600',
+  'What is the weather in Leeds?',
+];
+const PARTIALS = ['laura wat', 'sex workers pol', 'soho walk-u', 'redbridge coun', 'e'];
+
+/** A copy of the seed data folder, which the tests may change. */
+async function seedCopy(): Promise<string> {
+  const files: Record<string, Buffer> = {};
+  for (const name of await readdir(SEED_DATA)) files[name] = await readFile(path.join(SEED_DATA, name));
+  return dataFolder(files);
+}
+
+/** Everything a member sees of the answers, scores to the last bit included. */
+function answersOf(library: Library): unknown {
+  return {
+    asked: QUESTIONS.map((question) => library.ask(question, { top: 10 })),
+    suggested: PARTIALS.map((partial) => library.suggest(partial, 25)),
+    passages: library.passages,
+  };
+}
+
+describe('the persisted index', () => {
+  it('gives exactly the answers of a fresh build', async () => {
+    const dataDir = await seedCopy();
+    const cacheDir = await dataFolder({});
+    const warnings: string[] = [];
+    const warn = (message: string) => warnings.push(message);
+    const fresh = await Library.open({ dataDir, warn });
+    const first = await Library.open({ dataDir, cacheDir, warn });
+    const restored = await Library.open({ dataDir, cacheDir, warn });
+    expect(await readdir(cacheDir)).toHaveLength(1);
+    expect(answersOf(first)).toEqual(answersOf(fresh));
+    expect(answersOf(restored)).toEqual(answersOf(fresh));
+    expect(warnings).toEqual([]);
+  });
+
+  it('is read back only with the synonyms it was built with', async () => {
+    const dataDir = await seedCopy();
+    const cacheDir = await dataFolder({});
+    await Library.open({ dataDir, cacheDir });
+    const sources = await loadSources(dataDir);
+    const { groups } = parseSynonyms(await readFile(path.join(dataDir, SYNONYMS_FILE), 'utf8'));
+    expect(await new IndexCache(cacheDir, dataDir, sources, groups).load(() => {})).toBeDefined();
+    expect(await new IndexCache(cacheDir, dataDir, sources, []).load(() => {})).toBeUndefined();
+
+    await writeFile(path.join(dataDir, SYNONYMS_FILE), 'zeppelin = Laura Watson\n');
+    const changed = await Library.open({ dataDir, cacheDir });
+    expect(answersOf(changed)).toEqual(answersOf(await Library.open({ dataDir })));
+    expect(changed.ask('What did the zeppelin say?').results[0]?.text).toContain('Laura Watson');
+  });
+
+  it('is rebuilt when a source changes, and answers from the new text', async () => {
+    const dataDir = await seedCopy();
+    const cacheDir = await dataFolder({});
+    await Library.open({ dataDir, cacheDir });
+    const [file] = (await readdir(dataDir)).filter((name) => name.endsWith('.txt') && name !== 'synonyms.txt');
+    await writeFile(path.join(dataDir, file ?? ''), '\n\nThe zeppelin landed on the allotments at dawn.\n', { flag: 'a' });
+    const changed = await Library.open({ dataDir, cacheDir });
+    expect(changed.ask('When did the zeppelin land?').results[0]?.text).toContain('zeppelin landed');
+    const again = await Library.open({ dataDir, cacheDir });
+    expect(answersOf(again)).toEqual(answersOf(await Library.open({ dataDir })));
+  });
+
+  it('is rebuilt, with a warning, when the file cannot be read', async () => {
+    const dataDir = await seedCopy();
+    const cacheDir = await dataFolder({});
+    await Library.open({ dataDir, cacheDir });
+    const [name] = await readdir(cacheDir);
+    await writeFile(path.join(cacheDir, name ?? ''), 'not an index');
+    const warnings: string[] = [];
+    const library = await Library.open({ dataDir, cacheDir, warn: (message) => warnings.push(message) });
+    expect(warnings).toEqual([expect.stringContaining('could not read the persisted index')]);
+    expect(answersOf(library)).toEqual(answersOf(await Library.open({ dataDir })));
+  });
+
+  it('keeps one file per data folder', async () => {
+    const cacheDir = await dataFolder({});
+    const one = await dataFolder({ 'a.txt': 'Kerb crawlers were fined in Redbridge.' });
+    const other = await dataFolder({ 'b.txt': 'Outreach workers visit the flats every week.' });
+    await Library.open({ dataDir: one, cacheDir });
+    await Library.open({ dataDir: other, cacheDir });
+    expect(await readdir(cacheDir)).toHaveLength(2);
+    const restored = await Library.open({ dataDir: one, cacheDir });
+    expect(restored.ask('Where were kerb crawlers fined?').results[0]?.file).toBe('a.txt');
+  });
+});

@@ -1,0 +1,110 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Library } from '../../src/library.js';
+import type { SemanticOptions } from '../../src/semantic/semantic-search.js';
+import { dataFolder } from '../helpers.js';
+import { FIXTURE, IN_ITS_WORDS, PARAPHRASE } from './fixture.js';
+import gatedMinilm, { closeGate, openGate, removeGate } from './gated-model.js';
+
+let cacheDir: string;
+beforeEach(async () => {
+  cacheDir = await mkdtemp(path.join(tmpdir(), 'citebot-vector-cache-'));
+});
+afterEach(async () => {
+  await rm(cacheDir, { recursive: true, force: true });
+});
+
+function openHybrid(dataDir: string, options: Partial<SemanticOptions> = {}): Promise<Library> {
+  return Library.open({ dataDir, semantic: { cacheDir, ...options } });
+}
+
+function progressOf(library: Library) {
+  const status = library.searchStatus;
+  if (status.mode !== 'hybrid') throw new Error('the library should search in hybrid mode');
+  return { state: status.state, ...status.progress };
+}
+
+const files = (answer: { results: readonly { file: string }[] }) => answer.results.map((result) => result.file);
+
+describe('passage vectors', () => {
+  it('are computed once: the library opened again is hybrid at once, reading none again', async () => {
+    const dir = await dataFolder(FIXTURE);
+    const first = await openHybrid(dir);
+    expect(progressOf(first).state).toBe('building');
+    expect(await first.semanticSearchComplete()).toBe(true);
+    expect(progressOf(first)).toMatchObject({ state: 'ready', passages: 5, passagesDone: 5, passagesStored: 0 });
+
+    const again = await openHybrid(dir);
+    expect(progressOf(again)).toMatchObject({ state: 'ready', passages: 5, passagesStored: 5 });
+  });
+
+  it('are computed again only for the passage that changed', async () => {
+    const dir = await dataFolder(FIXTURE);
+    expect(await (await openHybrid(dir)).semanticSearchComplete()).toBe(true);
+    await writeFile(path.join(dir, 'trains.txt'), 'Buses to the coast run every hour on weekdays.\n');
+
+    const changed = await openHybrid(dir);
+    expect(progressOf(changed)).toMatchObject({ state: 'building', passages: 5, passagesStored: 4 });
+    expect(await changed.semanticSearchComplete()).toBe(true);
+    expect(progressOf(changed)).toMatchObject({ passagesDone: 5, passagesStored: 4 });
+  });
+});
+
+describe('hybrid ranking', () => {
+  it('ranks a passage that says the same in other words above one that only shares words', async () => {
+    const library = await openHybrid(await dataFolder(FIXTURE));
+    expect(await library.semanticSearchComplete()).toBe(true);
+    const byWords = files(library.ask(PARAPHRASE));
+    expect(byWords.indexOf('gallery.txt')).toBeLessThan(byWords.indexOf('care.txt'));
+    const byWordsAndMeaning = files(await library.answer(PARAPHRASE));
+    expect(byWordsAndMeaning.indexOf('care.txt')).toBeLessThan(byWordsAndMeaning.indexOf('gallery.txt'));
+  });
+
+  it('sets apart the sentence closest in meaning, in a passage that holds none of the words asked', async () => {
+    const library = await openHybrid(
+      await dataFolder({
+        'clinic.txt':
+          'The drop-in opens on Tuesdays from ten. Half of the people who come cannot register with a family doctor. ' +
+          'Tea and toast are free.\n',
+        'trains.txt': FIXTURE['trains.txt'],
+      }),
+    );
+    expect(await library.semanticSearchComplete()).toBe(true);
+    const [best] = (await library.answer('How many struggle to get a GP?')).results;
+    expect(best?.file).toBe('clinic.txt');
+    expect(best?.text.slice(...best.bestSentence)).toBe('Half of the people who come cannot register with a family doctor.');
+  });
+
+  it('still finds by their words what the sources say, and refuses what they do not', async () => {
+    const library = await openHybrid(await dataFolder(FIXTURE));
+    expect(await library.semanticSearchComplete()).toBe(true);
+    const raid = await library.answer(IN_ITS_WORDS);
+    expect(raid.answered).toBe(true);
+    expect(raid.results[0]?.file).toBe('police.txt');
+    for (const question of ['What is the weather in Leeds?', 'Who painted the Mona Lisa?', 'how do I reset my password']) {
+      expect((await library.answer(question)).answered).toBe(false);
+    }
+  });
+});
+
+describe('while passage vectors are being computed', () => {
+  beforeEach(closeGate);
+  afterEach(removeGate);
+
+  it('answers by words at once, then by words and meaning once they are complete', async () => {
+    const dir = await dataFolder(FIXTURE);
+    const lexical = await Library.open({ dataDir: dir });
+    const library = await openHybrid(dir, { model: gatedMinilm });
+
+    expect(progressOf(library).state).toBe('building');
+    expect(await library.embedQuestion(PARAPHRASE)).toBeUndefined();
+    expect(files(await library.answer(PARAPHRASE))).toEqual(files(lexical.ask(PARAPHRASE)));
+
+    await openGate();
+    expect(await library.semanticSearchComplete()).toBe(true);
+    const hybrid = files(await library.answer(PARAPHRASE));
+    expect(hybrid.indexOf('care.txt')).toBeLessThan(hybrid.indexOf('gallery.txt'));
+  });
+});
