@@ -1,3 +1,6 @@
+import dotenv from 'dotenv';
+import { ConfigError, loadBotConfig, type BotConfig } from './config.js';
+
 /**
  * How the bot's processes end when they cannot go on, for whatever restarts them: systemd
  * (`RestartPreventExitStatus=1`), a container's restart policy, or `npm run start:sharded` for its shards.
@@ -13,4 +16,15 @@ export const EXIT_CRASH = 70;
 export function exitWith(message: string, status: number): never {
   console.error(message);
   process.exit(status);
+}
+
+/** The bot's settings from the environment and `.env`; settings that cannot work end the process, saying what to set. */
+export function botConfigOrExit(): BotConfig {
+  dotenv.config({ quiet: true });
+  try {
+    return loadBotConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) exitWith(error.message, EXIT_CONFIG);
+    throw error;
+  }
 }

@@ -1,9 +1,7 @@
 /** `npm start`: the Discord bot, in one process; `npm run start:sharded` runs several of it (src/shard.ts). */
-import dotenv from 'dotenv';
-import { ConfigError, loadBotConfig, type BotConfig } from './config.js';
 import { DataFolderError, type Warn } from './corpus/load.js';
 import { startBot, TokenRejectedError, type Bot } from './discord/bot.js';
-import { EXIT_CONFIG, EXIT_CRASH, exitWith } from './exit.js';
+import { botConfigOrExit, EXIT_CONFIG, EXIT_CRASH, exitWith } from './exit.js';
 import { Library } from './library.js';
 import { createLogger } from './log.js';
 import { LiveLibrary } from './reload.js';
@@ -11,15 +9,7 @@ import { DEFAULT_INDEX_CACHE_DIR } from './search/persist.js';
 import { describeSearch, loggedProgress } from './semantic/progress.js';
 import { DEFAULT_VECTOR_CACHE_DIR } from './semantic/vector-store.js';
 
-dotenv.config({ quiet: true });
-
-let config: BotConfig;
-try {
-  config = loadBotConfig();
-} catch (error) {
-  if (error instanceof ConfigError) exitWith(error.message, EXIT_CONFIG);
-  throw error;
-}
+const config = botConfigOrExit();
 
 const rootLogger = createLogger(config.logLevel);
 const logger = config.managedShards ? rootLogger.child({ shards: config.managedShards }) : rootLogger;

@@ -10,7 +10,6 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import dotenv from 'dotenv';
 import {
   DiscordAPIError,
   REST,
@@ -19,9 +18,8 @@ import {
   type RESTGetAPIGatewayBotResult,
   type Shard,
 } from 'discord.js';
-import { ConfigError, loadBotConfig, type BotConfig } from './config.js';
 import { TokenRejectedError } from './discord/bot.js';
-import { EXIT_CONFIG, EXIT_CRASH, exitWith } from './exit.js';
+import { botConfigOrExit, EXIT_CONFIG, EXIT_CRASH, exitWith } from './exit.js';
 import { createLogger } from './log.js';
 
 /** Discord lets each identify bucket start one session per 5 s. */
@@ -34,15 +32,7 @@ const RESTART_DELAY_MS = 5_000;
 const thisFile = fileURLToPath(import.meta.url);
 const mainFile = path.join(path.dirname(thisFile), `main${path.extname(thisFile)}`);
 
-dotenv.config({ quiet: true });
-
-let config: BotConfig;
-try {
-  config = loadBotConfig();
-} catch (error) {
-  if (error instanceof ConfigError) exitWith(error.message, EXIT_CONFIG);
-  throw error;
-}
+const config = botConfigOrExit();
 const logger = createLogger(config.logLevel).child({ shardManager: true });
 
 let gateway: RESTGetAPIGatewayBotResult;
