@@ -108,7 +108,11 @@ async function peakRss<T>(work: () => Promise<T>): Promise<{ result: T; peak: nu
 }
 
 /** Starts (or restarts, with other fusion settings) hybrid search, and waits for every passage's vectors. */
-async function hybrid(library: Library, fusion: FusionSettings, threads: number | undefined): Promise<{ computed: number; seconds: number }> {
+async function hybrid(
+  library: Library,
+  fusion: FusionSettings,
+  threads: number | undefined,
+): Promise<{ computed: number; seconds: number }> {
   const started = performance.now();
   await library.startSemanticSearch(
     { fusion, cacheDir: VECTOR_CACHE, threads, onProgress: terminalProgress(process.stderr) },
@@ -164,7 +168,11 @@ interface DevScore {
   readonly answered: number;
 }
 
-function scoreDev(library: Library, questions: readonly EvalQuestion[], vectors: Map<string, Float32Array> | undefined): DevScore {
+function scoreDev(
+  library: Library,
+  questions: readonly EvalQuestion[],
+  vectors: Map<string, Float32Array> | undefined,
+): DevScore {
   const outcomes = evaluate(library, questions, DEV_TOP, vectors);
   return { ...summarise(outcomes), answered: outcomes.filter((outcome) => outcome.answer.answered).length };
 }
@@ -247,7 +255,8 @@ async function main(): Promise<void> {
     const started = performance.now();
     const library = await Library.open({ dataDir: seedDir });
     const lexicalBuildSeconds = seconds(started);
-    corpora.push({ label: 'seed sources', library, lexicalBuildSeconds, vectors: await hybrid(library, DEFAULT_FUSION, threads), dev: devQuestions });
+    const vectors = await hybrid(library, DEFAULT_FUSION, threads);
+    corpora.push({ label: 'seed sources', library, lexicalBuildSeconds, vectors, dev: devQuestions });
   }
   const beirAvailable = BEIR_DATASETS.every(({ name }) => existsSync(path.join(beirDir, name, 'corpus.jsonl')));
   if (beirAvailable) {
@@ -258,7 +267,8 @@ async function main(): Promise<void> {
       const started = performance.now();
       // Built in memory; the folder it is named after names its vector store only. A sample keeps a store of its own,
       // so that it never trims the full corpus's.
-      const library = new Library(path.join(ROOT, 'bench', `${name}${values.quick ? '-quick' : ''}`), dataset.documents.map(sourceOf));
+      const namedAfter = path.join(ROOT, 'bench', `${name}${values.quick ? '-quick' : ''}`);
+      const library = new Library(namedAfter, dataset.documents.map(sourceOf));
       const lexicalBuildSeconds = seconds(started);
       console.error(`${label}: ${count(library.passages.length)} passages; reading them for meaning…`);
       const vectors = await hybrid(library, DEFAULT_FUSION, threads);
@@ -273,17 +283,21 @@ async function main(): Promise<void> {
   const sweep = new Map<number, string[]>(SWEPT_WEIGHTS.map((weight) => [weight, [fixed(weight, 1)]]));
   const latencyRows: string[][] = [];
   for (const corpus of corpora) {
-    const queries = corpus.dataset ? corpus.dataset.judgedQueries.map((query) => query.text) : (corpus.dev ?? []).map((q) => q.question);
+    const queries = corpus.dataset
+      ? corpus.dataset.judgedQueries.map((query) => query.text)
+      : (corpus.dev ?? []).map((question) => question.question);
     const vectors = await questionVectors(corpus.library, queries);
     for (const mode of MODES) {
       if (mode.fusion) await hybrid(corpus.library, mode.fusion, threads);
       const modeVectors = mode.fusion ? vectors : undefined;
       if (corpus.dataset) {
         const score = scoreBeir(corpus.library, corpus.dataset, modeVectors);
-        qualityRows.push([corpus.label, count(corpus.dataset.judgedQueries.length), mode.name, fixed(score.ndcg10, 3), fixed(score.recall100, 3)]);
+        const queryCount = count(corpus.dataset.judgedQueries.length);
+        qualityRows.push([corpus.label, queryCount, mode.name, fixed(score.ndcg10, 3), fixed(score.recall100, 3)]);
       } else if (corpus.dev) {
         const score = scoreDev(corpus.library, corpus.dev, modeVectors);
-        devRows.push([mode.name, fixed(score.hitAt1, 3), fixed(score.hitAt3, 3), fixed(score.mrr, 3), `${score.answered} / ${corpus.dev.length}`]);
+        const answered = `${score.answered} / ${corpus.dev.length}`;
+        devRows.push([mode.name, fixed(score.hitAt1, 3), fixed(score.hitAt3, 3), fixed(score.mrr, 3), answered]);
       }
     }
     for (const weight of SWEPT_WEIGHTS) {
@@ -316,6 +330,7 @@ async function main(): Promise<void> {
     model: minilm,
     storeFile: VectorStore.fileFor(VECTOR_CACHE, minilm.id, seedDir),
   });
+  if (!(await seedVectors.complete)) throw new Error('the seed sources could not be embedded');
   const closest = async (question: string) => {
     const [vector] = await embedder.embed([question]);
     return Math.max(...seedVectors.similarities(vector as Float32Array));
@@ -334,9 +349,14 @@ async function main(): Promise<void> {
     for (const question of OFF_TOPIC) if (await answered(question)) offAnswered.push(question);
     let devAnswered = 0;
     for (const { question } of devQuestions ?? []) if (await answered(question)) devAnswered++;
-    refusalRows.push([mode.name, `${devAnswered} / ${devQuestions?.length ?? 0}`, `${offAnswered.length} / ${OFF_TOPIC.length}`]);
+    refusalRows.push([
+      mode.name,
+      `${devAnswered} / ${devQuestions?.length ?? 0}`,
+      `${offAnswered.length} / ${OFF_TOPIC.length}`,
+    ]);
     if (offAnswered.length > 0) {
-      refusalNotes.push(`Off-topic questions answered in ${mode.name} mode: ${offAnswered.map((question) => `"${question}"`).join(', ')}.`);
+      const quoted = offAnswered.map((question) => `"${question}"`).join(', ');
+      refusalNotes.push(`Off-topic questions answered in ${mode.name} mode: ${quoted}.`);
     }
   }
   const floor = minilm.answerFloor;
@@ -344,7 +364,9 @@ async function main(): Promise<void> {
   const tables: Table[] = [];
   if (devQuestions) {
     tables.push({
-      caption: `Dev questions on the seed sources (${devQuestions.length} questions, ${seed.library.passages.length} passages, top ${DEV_TOP})`,
+      caption:
+        `Dev questions on the seed sources (${devQuestions.length} questions, ` +
+        `${seed.library.passages.length} passages, top ${DEV_TOP})`,
       columns: ['mode', 'hit@1', 'hit@3', 'MRR', 'answered'],
       rows: devRows,
     });
@@ -358,7 +380,10 @@ async function main(): Promise<void> {
   }
   tables.push({
     caption: 'The lexical weight of the interpolation (0: dense only; lexical alone is the first row above)',
-    columns: ['lexical weight', ...corpora.map((corpus) => (corpus.dataset ? `${corpus.label} nDCG@10` : 'dev hit@1 / hit@3'))],
+    columns: [
+      'lexical weight',
+      ...corpora.map((corpus) => (corpus.dataset ? `${corpus.label} nDCG@10` : 'dev hit@1 / hit@3')),
+    ],
     rows: [...sweep.values()],
   });
   tables.push({
@@ -366,20 +391,30 @@ async function main(): Promise<void> {
     columns: ['mode', 'dev questions answered', 'off-topic questions answered'],
     rows: refusalRows,
   });
-  const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+  const spread = (label: string, values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const reaching = values.filter((value) => value >= floor).length;
+    return [label, fixed(sorted[0], 2), fixed(percentile(values, 0.5), 2), fixed(sorted.at(-1), 2), count(reaching)];
+  };
   tables.push({
-    caption: `Cosine of the closest sentence (the answer floor of ${minilm.id} is ${floor})`,
+    caption: `Similarity of the closest passage (the answer floor of ${minilm.id} is ${floor})`,
     columns: ['questions', 'lowest', 'median', 'highest', `at or above ${floor}`],
     rows: [
-      ['dev (answered by the sources)', fixed(sorted(onTopic)[0], 2), fixed(percentile(onTopic, 0.5), 2), fixed(sorted(onTopic).at(-1), 2), count(onTopic.filter((value) => value >= floor).length)],
-      ['off-topic', fixed(sorted(offTopic)[0], 2), fixed(percentile(offTopic, 0.5), 2), fixed(sorted(offTopic).at(-1), 2), count(offTopic.filter((value) => value >= floor).length)],
+      spread('dev (answered by the sources)', onTopic),
+      spread('off-topic', offTopic),
     ],
   });
   tables.push({
     caption: 'Index build: lexical, and passage vectors (computed in worker threads, or read from .cache/vectors)',
     columns: ['corpus', 'passages', 'lexical s', 'vectors computed', 'vectors s'],
     rows: [
-      ['seed sources, from scratch', count(seedFromScratch.passages), fixed(seed.lexicalBuildSeconds, 2), count(seedFromScratch.passages), fixed(seedFromScratch.seconds, 1)],
+      [
+        'seed sources, from scratch',
+        count(seedFromScratch.passages),
+        fixed(seed.lexicalBuildSeconds, 2),
+        count(seedFromScratch.passages),
+        fixed(seedFromScratch.seconds, 1),
+      ],
       ...corpora.map((corpus) => [
         corpus.label,
         count(corpus.library.passages.length),
@@ -400,7 +435,10 @@ async function main(): Promise<void> {
     rows: [
       ['at start', megabytes(rssAtStart)],
       [`model loaded on the answering thread (${fixed(modelLoadSeconds, 2)} s)`, megabytes(rssWithModel)],
-      [`peak while ${threads ?? 'the default number of'} worker threads computed the seed vectors`, megabytes(seedFromScratch.peak)],
+      [
+        `peak while ${threads ?? 'the default number of'} worker threads computed the seed vectors`,
+        megabytes(seedFromScratch.peak),
+      ],
       ['every corpus built, vectors in memory', megabytes(rssAfterBuilds)],
       ['at the end', megabytes(rssAtEnd)],
     ],
@@ -408,8 +446,10 @@ async function main(): Promise<void> {
   const section: Section = {
     title: 'Hybrid search',
     intro: [
-      `Measured with ${minilm.id} on ${os.cpus().length} cores (load average ${os.loadavg().map((load) => load.toFixed(1)).join(' / ')}). ` +
-        'Passages are embedded sentence by sentence; a passage is as close to a question as its closest sentence. ' +
+      `Measured with ${minilm.id} on ${os.cpus().length} cores ` +
+        `(load average ${os.loadavg().map((load) => load.toFixed(1)).join(' / ')}). ` +
+        'Passages are embedded sentence by sentence; a passage is as close to a question as its closest sentence, ' +
+        'with a fifth of the weight on its second closest. ' +
         'Hybrid ranking fuses every passage the lexical ranking finds with the 100 closest (or as many as asked for), ' +
         'min-max normalising each score over those candidates.',
     ],

@@ -25,7 +25,7 @@ afterEach(async () => {
 /** The project's own data folder: the five seed documents. */
 export const SEED_DATA = path.resolve(import.meta.dirname, '..', 'data');
 
-/** Where the CLI keeps passage vectors; the seed sources' are computed there before the tests (test/seed-vectors.ts). */
+/** Where the CLI keeps passage vectors; the seed sources' are computed there before the tests (seed-vectors.ts). */
 export const VECTOR_CACHE = path.resolve(import.meta.dirname, '..', DEFAULT_VECTOR_CACHE_DIR);
 
 /** The seed sources searched by words and meaning, hybrid at once. */

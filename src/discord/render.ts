@@ -356,6 +356,7 @@ export function pageCount(items: number, perPage: number): number {
 /** `/sources`: one page of the sources, one line each; `search`, when given, says how answers are ranked now. */
 export function sourcesPageEmbed(entries: readonly SourceEntry[], page: number, search?: string): APIEmbed {
   const pages = pageCount(entries.length, SOURCES_PER_PAGE);
+  const pageLine = `Page ${page + 1} of ${pages}`;
   const shown = entries.slice(page * SOURCES_PER_PAGE, (page + 1) * SOURCES_PER_PAGE);
   const lines = shown.map(({ source, passageCount }) => {
     const title = cutAtWord(collapseWhitespace(source.title), CITATION_TITLE_CHARS);
@@ -365,7 +366,7 @@ export function sourcesPageEmbed(entries: readonly SourceEntry[], page: number, 
     color: ANSWER_COLOUR,
     title: `Sources (${entries.length})`,
     description: lines.length > 0 ? lines.join('\n') : 'The data folder has no sources.',
-    footer: { text: cutAtWord(`Page ${page + 1} of ${pages}${search === undefined ? '' : ` · ${search}`}`, EMBED_FOOTER_LIMIT) },
+    footer: { text: cutAtWord(search === undefined ? pageLine : `${pageLine} · ${search}`, EMBED_FOOTER_LIMIT) },
   };
 }
 

@@ -17,9 +17,9 @@ export interface EmbeddingModel {
   readonly id: string;
   readonly dimensions: number;
   /**
-   * The cosine from which a passage's closest sentence answers a question by meaning alone, even when they share too
-   * few words for the lexical evidence. Calibrated for each model on questions the sources do and do not answer
-   * (bench/semantic.ts): high enough that no question off the sources' subject reaches it.
+   * The similarity (a cosine, src/semantic/passage-vectors.ts) from which a passage answers a question by meaning
+   * alone, even when they share too few words for the lexical evidence. Calibrated for each model on questions the
+   * sources do and do not answer (bench/semantic.ts): high enough that no question off the sources' subject reaches it.
    */
   readonly answerFloor: number;
   /** URL of the module whose default export is this model: worker threads load their own copy from it. */

@@ -42,6 +42,14 @@ export interface PassageVectorsOptions {
 const REMEMBERED_QUESTIONS = 256;
 
 /**
+ * The share of a passage's similarity that its second-closest sentence makes (the closest makes the rest): a passage
+ * with two sentences on the question ranks above one with a single sentence as close. Measured on SciFact train and
+ * NFCorpus dev with the default fusion: +0.002 nDCG@10 on each over the closest sentence alone, and two more dev
+ * questions answered first.
+ */
+const SECOND_SENTENCE_SHARE = 0.2;
+
+/**
  * The texts a passage is embedded as: its sentences. The model was trained on sentence pairs, and a passage's
  * sentence closest to the question says more than the blur of a whole paragraph (measured: bench/semantic.ts).
  */
@@ -51,7 +59,7 @@ function segmentsOf(passage: Passage): string[] {
 
 /**
  * Embeddings of a library's passages, computed in worker threads in the background and persisted, and the dense
- * ranking they give: a passage's similarity to a question is that of its closest sentence.
+ * ranking they give: a passage's similarity to a question is mostly that of its closest sentence.
  */
 export class PassageVectors {
   /** Resolves when every passage has its vectors (true), or when that can no longer happen (false). */
@@ -65,13 +73,11 @@ export class PassageVectors {
   private readonly abort = new AbortController();
   private questionEmbedder: Promise<Embedder> | undefined;
   private readonly questionVectors = new Map<string, Float32Array>();
-  /** The keys of every text the passages are embedded as: the store keeps these and drops the rest. */
-  private readonly liveKeys = new Set<string>();
 
   private constructor(
     private readonly passages: readonly Passage[],
     private readonly options: PassageVectorsOptions,
-    private readonly store: VectorStore,
+    store: VectorStore,
   ) {
     const segments = passages.map(segmentsOf);
     this.firstRow = new Uint32Array(passages.length + 1);
@@ -80,6 +86,8 @@ export class PassageVectors {
     }
     this.rows = new Float32Array((this.firstRow[passages.length] as number) * options.model.dimensions);
 
+    // The keys of every text the passages are embedded as: the store keeps these and drops the rest.
+    const liveKeys = new Set<string>();
     // Rows of each text not yet known, by the text's key: a text found in several passages is embedded once.
     const pending = new Map<string, { text: string; rows: number[] }>();
     const missingRows = new Uint32Array(passages.length);
@@ -89,7 +97,7 @@ export class PassageVectors {
         const row = (this.firstRow[index] as number) + offset;
         passageOfRow[row] = index;
         const key = textKey(text);
-        this.liveKeys.add(key);
+        liveKeys.add(key);
         const stored = store.get(key);
         if (stored !== undefined) {
           this.rows.set(stored, row * options.model.dimensions);
@@ -108,7 +116,8 @@ export class PassageVectors {
       passagesStored,
       startedAt: performance.now(),
     };
-    this.complete = this.build([...pending.entries()], missingRows, passageOfRow);
+    // The store is the build's alone: once the vectors are complete, only `rows` holds them.
+    this.complete = this.build(store, liveKeys, [...pending.entries()], missingRows, passageOfRow);
   }
 
   /**
@@ -151,11 +160,15 @@ export class PassageVectors {
     return vector;
   }
 
-  /** Each passage's similarity to the question: the cosine of its closest sentence. Only once complete. */
+  /**
+   * Each passage's similarity to the question: the cosine of its closest sentence, and a little of its second
+   * closest (the closest again for a passage of one sentence). Only once complete.
+   */
   similarities(questionVector: Float32Array): Float32Array {
     const similarity = new Float32Array(this.passages.length);
     for (let passage = 0; passage < this.passages.length; passage++) {
-      similarity[passage] = this.closestRow(passage, questionVector).cosine;
+      const { cosine, second } = this.closestRow(passage, questionVector);
+      similarity[passage] = (1 - SECOND_SENTENCE_SHARE) * cosine + SECOND_SENTENCE_SHARE * second;
     }
     return similarity;
   }
@@ -167,21 +180,30 @@ export class PassageVectors {
     return sentenceRanges(text)[row - (this.firstRow[passage] as number)] ?? [0, text.length];
   }
 
-  private closestRow(passage: number, questionVector: Float32Array): { row: number; cosine: number } {
+  /** The passage's row closest to the question, its cosine, and the cosine of the second closest (or the same). */
+  private closestRow(passage: number, questionVector: Float32Array): { row: number; cosine: number; second: number } {
     const dimensions = this.options.model.dimensions;
     let closest = { row: this.firstRow[passage] as number, cosine: -1 };
+    let second: number | undefined;
     for (let row = this.firstRow[passage] as number; row < (this.firstRow[passage + 1] as number); row++) {
       let dot = 0;
       const offset = row * dimensions;
       for (let at = 0; at < dimensions; at++) {
         dot += (this.rows[offset + at] as number) * (questionVector[at] as number);
       }
-      if (dot > closest.cosine) closest = { row, cosine: dot };
+      if (dot > closest.cosine) {
+        if (row > (this.firstRow[passage] as number)) second = closest.cosine;
+        closest = { row, cosine: dot };
+      } else if (second === undefined || dot > second) {
+        second = dot;
+      }
     }
-    return closest;
+    return { ...closest, second: second ?? closest.cosine };
   }
 
   private async build(
+    store: VectorStore,
+    liveKeys: ReadonlySet<string>,
     pending: Array<[key: string, entry: { text: string; rows: number[] }]>,
     missingRows: Uint32Array,
     passageOfRow: Uint32Array,
@@ -219,13 +241,13 @@ export class PassageVectors {
             });
             this.progressNow = { ...this.progressNow, passagesDone };
             // Writes are queued, so that the file's records stay whole and in order.
-            persist(() => this.store.add(batch));
+            persist(() => store.add(batch));
             report();
           },
         },
       );
       // Vectors of texts no longer in the sources are dropped, so that the store does not grow with every edit.
-      persist(() => this.store.retainOnly(this.liveKeys));
+      persist(() => store.retainOnly(liveKeys));
       await writes;
       this.stateNow = 'ready';
       // The model that embeds questions is loaded now, rather than by the first question asked.

@@ -31,8 +31,9 @@ async function sourcesFooter(): Promise<string> {
 }
 
 describe('the bot in hybrid mode', () => {
-  it('answers by words while the passages are read for meaning, says so in /sources, then answers by both', async () => {
-    const library = await Library.open({ dataDir: await dataFolder(FIXTURE), semantic: { cacheDir, model: gatedMinilm } });
+  it('answers by words while passages are read for meaning, says so in /sources, then answers by both', async () => {
+    const dataDir = await dataFolder(FIXTURE);
+    const library = await Library.open({ dataDir, semantic: { cacheDir, model: gatedMinilm } });
     harness = await startHarness({ library });
 
     expect(await ask(IN_ITS_WORDS)).toContain('arrested two men');
@@ -40,7 +41,9 @@ describe('the bot in hybrid mode', () => {
     const byWords = await ask(PARAPHRASE);
     expect(byWords).toContain("I couldn't find that in the sources.");
     expect(byWords.indexOf('gallery.txt')).toBeLessThan(byWords.indexOf('care.txt'));
-    expect(await sourcesFooter()).toMatch(/^Page 1 of 1 · Search by words; by meaning too once every passage is read \(0 of 5/);
+    expect(await sourcesFooter()).toMatch(
+      /^Page 1 of 1 · Search by words; by meaning too once every passage is read \(0 of 5/,
+    );
 
     await openGate();
     expect(await library.semanticSearchComplete()).toBe(true);

@@ -13,7 +13,9 @@ function tenSecondsIn(): { progress: VectorProgress; now: number } {
 describe('progress of the passage vectors', () => {
   it('in a terminal: passages done, the rate, and the time left', () => {
     const { progress, now } = tenSecondsIn();
-    expect(progressLine(progress, now)).toBe('passage vectors ▕█████████░░░░░░░░░░░░░░░▏ 400 / 1,000 passages · 30.0 /s · 20 s left');
+    expect(progressLine(progress, now)).toBe(
+      'passage vectors ▕█████████░░░░░░░░░░░░░░░▏ 400 / 1,000 passages · 30.0 /s · 20 s left',
+    );
   });
 
   it('in /sources: how answers are found now', () => {

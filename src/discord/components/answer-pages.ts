@@ -98,7 +98,8 @@ export default {
       return replyPrivately(interaction, 'This answer is pinned, so it stays as it is. Ask again with `/ask` to see other matches.');
     }
     const question = questionFromTitle(message.embeds[0]?.title);
-    const view = rankedView(question, matchesFor(library, question, await library.embedQuestion(question)), rank);
+    const answer = matchesFor(library, question, await library.embedQuestion(question));
+    const view = rankedView(question, answer, rank);
     if (!view) {
       return replyPrivately(interaction, 'That match is no longer in the sources (they changed since). Ask again with `/ask`.');
     }
