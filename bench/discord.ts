@@ -1,17 +1,19 @@
 /**
- * Part 3: end to end through Discord. The real bot (`src/main.ts`, as `npm start` runs it, in a process of its own)
- * logs in to the local Discord emulator over 127.0.0.1; the benchmark acts as a guild member through the emulator.
+ * Part 3: end to end through Discord. The real bot (`src/main.ts`, compiled and run as `npm start` runs it, in a
+ * process of its own) logs in to the local Discord emulator over 127.0.0.1; the benchmark acts as a guild member
+ * through the emulator.
  * Latency is from INTERACTION_CREATE written to the gateway socket to the bot's interaction callback arriving.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_SEARCH_MODE, SEARCH_MODES, type SearchMode } from '../src/semantic/hybrid.js';
-import { startEmulator, type DiscordEmulator, type Exchange } from '../test/discord/emulator/index.js';
+import { startEmulator, type DiscordEmulator, type Exchange, type ExchangeCall } from '../test/discord/emulator/index.js';
 import { BEIR_DATASETS, loadBeir } from './beir.js';
-import { REPO_ROOT, TSX_FLAGS } from './child.js';
+import { REPO_ROOT } from './child.js';
 import { count, fixed, type Section, type Table } from './markdown.js';
 import { percentile } from './metrics.js';
 import { partialOf, seedQuestions } from './questions.js';
@@ -22,6 +24,10 @@ export interface DiscordOptions {
   readonly beirDir: string | undefined;
   readonly devQuestionsFile: string;
   readonly quick: boolean;
+  /** The search modes to measure, the default mode first; every mode when undefined. */
+  readonly modes?: readonly SearchMode[];
+  /** Node flags for the bot's process, e.g. `--cpu-prof` to see where its time goes under the burst. */
+  readonly botNodeFlags?: readonly string[];
 }
 
 const STRING_OPTION = 3;
@@ -37,15 +43,47 @@ const REPLY_TIMEOUT_MS = 180_000;
 const DUPLICATE_GRACE_MS = 1_000;
 /** Discord's deadline for an interaction's first callback: later, it refuses the callback and the member gets none. */
 const DISCORD_DEADLINE_MS = 3_000;
+/** The callback type that defers a reply (DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE). */
+const DEFERRED_CALLBACK = 5;
 
 interface Bot {
   readonly child: ChildProcess;
   stop(): Promise<void>;
 }
 
+/** Where the benchmark compiles the bot: its own folder, so that it never touches a dist/ someone is running. */
+const BOT_BUILD_DIR = path.join(REPO_ROOT, '.cache', 'bench', 'bot');
+
+/**
+ * The bot compiled as `npm start` compiles it (tsconfig.build.json), to be run by plain Node as `npm start` runs it.
+ * Run from its TypeScript under tsx instead, every `require` discord.js makes while it answers (it loads some modules
+ * lazily, on each reply) goes through tsx's resolver, a cost production never pays. Type errors are reported but do
+ * not stop the measurement: the code runs the same, as it would under tsx.
+ */
+async function compileBot(): Promise<string> {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const buildInfo = path.join(BOT_BUILD_DIR, '.tsbuildinfo');
+  const args = [tsc, '-p', 'tsconfig.build.json', '--outDir', BOT_BUILD_DIR, '--tsBuildInfoFile', buildInfo];
+  await new Promise<void>((resolve) => {
+    execFile(process.execPath, args, { cwd: REPO_ROOT }, (error, stdout) => {
+      if (error) console.error(`bench: the bot compiled with errors, measured anyway:\n${stdout.trim()}`);
+      resolve();
+    });
+  });
+  const main = path.join(BOT_BUILD_DIR, 'main.js');
+  if (!existsSync(main)) throw new Error(`compiling the bot produced no ${path.relative(REPO_ROOT, main)}`);
+  return main;
+}
+
 /** The bot as `npm start` runs it, with every setting given so that a developer's .env cannot interfere. */
-async function startBotProcess(emulator: DiscordEmulator, dataDir: string, mode: SearchMode): Promise<Bot> {
-  const child = spawn(process.execPath, [...TSX_FLAGS, path.join('src', 'main.ts')], {
+async function startBotProcess(
+  emulator: DiscordEmulator,
+  botMain: string,
+  dataDir: string,
+  mode: SearchMode,
+  nodeFlags: readonly string[] = [],
+): Promise<Bot> {
+  const child = spawn(process.execPath, [...nodeFlags, botMain], {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -159,6 +197,8 @@ interface BurstResult {
   readonly late: number;
   /** Replies that are answers (a quoted passage, or "not in the sources" with hints), not a notice or an apology. */
   readonly answers: number;
+  /** First replies that deferred the answer ("citebot is thinking…"), filled in later. */
+  readonly deferred: number;
   readonly latencies: number[];
   readonly botCpuSeconds: number | undefined;
   readonly benchCpuSeconds: number;
@@ -172,16 +212,29 @@ async function burst(emulator: DiscordEmulator, bot: Bot, questions: readonly st
   for (let index = 0; index < total; index++) exchanges.push(await ask(emulator, questions[index % questions.length] as string));
   const lastSent = performance.now();
   const outcomes = await Promise.allSettled(exchanges.map((exchange) => exchange.response(REPLY_TIMEOUT_MS)));
-  const answers = outcomes.filter((outcome) => outcome.status === 'fulfilled' && (outcome.value.data?.embeds?.length ?? 0) > 0);
   const answered = exchanges.filter((_, index) => outcomes[index]?.status === 'fulfilled');
+  const isDeferral = (call: ExchangeCall) => call.kind === 'callback' && call.body?.type === DEFERRED_CALLBACK;
+  // A deferred reply is filled in later: by an edit of its "thinking" message, or by a message in its place.
+  const deferred = answered.filter((exchange) => exchange.calls[0] !== undefined && isDeferral(exchange.calls[0]));
+  await Promise.allSettled(deferred.map((exchange) => exchange.waitForCalls(2, REPLY_TIMEOUT_MS)));
+  await Promise.allSettled(
+    deferred
+      .filter((exchange) => exchange.calls[1]?.kind === 'delete')
+      .map((exchange) => exchange.waitForCalls(3, REPLY_TIMEOUT_MS)),
+  );
+  const messageOf = (call: ExchangeCall | undefined) => (call?.kind === 'callback' ? call.body?.data : call?.body);
+  const finalCall = (exchange: Exchange) => exchange.calls.findLast((call) => call.kind !== 'delete');
+  const answers = answered.filter((exchange) => (messageOf(finalCall(exchange))?.embeds?.length ?? 0) > 0);
   const firstSent = exchanges[0]?.dispatchedAt ?? lastSent;
-  const lastReply = Math.max(...answered.map((exchange) => exchange.respondedAt ?? 0));
+  const lastReply = Math.max(...answered.map((exchange) => finalCall(exchange)?.at ?? 0));
   const botCpuAfter = cpuSecondsOf(bot.child.pid);
   const benchCpu = process.cpuUsage(benchCpuBefore);
   await new Promise((resolve) => setTimeout(resolve, DUPLICATE_GRACE_MS));
 
-  const isReply = (kind: string) => kind === 'callback' || kind === 'followup';
-  const duplicated = exchanges.filter((exchange) => exchange.calls.filter((call) => isReply(call.kind)).length > 1).length;
+  // A reply is a message sent: a callback other than a deferral, the deferred message filled in, or a follow-up.
+  const isReply = (call: ExchangeCall) =>
+    (call.kind === 'callback' && !isDeferral(call)) || call.kind === 'edit-original' || call.kind === 'followup';
+  const duplicated = exchanges.filter((exchange) => exchange.calls.filter(isReply).length > 1).length;
   // Callbacks Discord refused because the interaction was answered already: the same reply sent again.
   const refused = new Set<string>();
   for (const request of emulator.requests) {
@@ -198,6 +251,7 @@ async function burst(emulator: DiscordEmulator, bot: Bot, questions: readonly st
     refusedRepeats,
     late: answered.filter((exchange) => latencyOf(exchange) > DISCORD_DEADLINE_MS).length,
     answers: answers.length,
+    deferred: deferred.length,
     latencies: answered.map(latencyOf),
     botCpuSeconds: botCpuBefore === undefined || botCpuAfter === undefined ? undefined : botCpuAfter - botCpuBefore,
     benchCpuSeconds: (benchCpu.user + benchCpu.system) / 1e6,
@@ -212,7 +266,12 @@ interface ModeResult {
 }
 
 /** One bot, in one search mode, from start to stop. */
-async function measureMode(options: DiscordOptions, mode: SearchMode, questions: readonly string[]): Promise<ModeResult> {
+async function measureMode(
+  options: DiscordOptions,
+  botMain: string,
+  mode: SearchMode,
+  questions: readonly string[],
+): Promise<ModeResult> {
   const { rounds, warmUp, burstSize } = sizesOf(options);
   // Each part gets questions of its own, so that none is asked twice (as long as there are enough).
   const warmUpQuestions = questions.slice(0, warmUp);
@@ -224,7 +283,7 @@ async function measureMode(options: DiscordOptions, mode: SearchMode, questions:
   const emulator = await startEmulator();
   let bot: Bot | undefined;
   try {
-    bot = await startBotProcess(emulator, options.dataDir, mode);
+    bot = await startBotProcess(emulator, botMain, options.dataDir, mode, options.botNodeFlags);
     await untilSearchIsComplete(emulator);
     const askLatencies = await sequentialLatencies(rounds, warmUp, (round) => ask(emulator, sequence(round)));
     const autocompleteLatencies = await sequentialLatencies(rounds, warmUp, (round) =>
@@ -274,7 +333,8 @@ function tables(results: readonly ModeResult[], burstSize: number): Table[] {
         'lost replies',
         'duplicated replies',
         'repeats refused',
-        'replies after 3 s',
+        'first replies after 3 s',
+        'deferred',
         'median ms',
         'p99 ms',
         'bot CPU ms each',
@@ -290,6 +350,7 @@ function tables(results: readonly ModeResult[], burstSize: number): Table[] {
         count(load.duplicated),
         count(load.refusedRepeats),
         count(load.late),
+        count(load.deferred),
         ms(percentile(load.latencies, 0.5)),
         ms(percentile(load.latencies, 0.99)),
         perInteraction(load.botCpuSeconds, load.sent),
@@ -303,14 +364,16 @@ export async function measureDiscord(options: DiscordOptions): Promise<Section> 
   const { rounds, warmUp, burstSize } = sizesOf(options);
   const { questions, fromBeir } = await distinctQuestions(options, warmUp + rounds + burstSize);
   // The default mode first; every mode gets the same questions, each bot asked each of them once.
-  const modes = [DEFAULT_SEARCH_MODE, ...SEARCH_MODES.filter((mode) => mode !== DEFAULT_SEARCH_MODE)];
+  const modes = options.modes ?? [DEFAULT_SEARCH_MODE, ...SEARCH_MODES.filter((mode) => mode !== DEFAULT_SEARCH_MODE)];
+  const botMain = await compileBot();
   const results: ModeResult[] = [];
-  for (const mode of modes) results.push(await measureMode(options, mode, questions));
+  for (const mode of modes) results.push(await measureMode(options, botMain, mode, questions));
   return {
     title: 'End to end through Discord',
     intro: [
-      'The real bot — `src/main.ts` as `npm start` runs it, discord.js included, with its production settings and log ' +
-        'level but no fair-use limit per member (`ANSWER_LIMIT=0`) — in a process of its own, logged in to the local ' +
+      'The real bot — `src/main.ts` compiled and run by Node as `npm start` runs it, discord.js included, with its ' +
+        'production settings and log level but no fair-use limit per member (`ANSWER_LIMIT=0`) — in a process of its ' +
+        'own, logged in to the local ' +
         'Discord emulator (test/discord/emulator) over 127.0.0.1, answering from the seed documents; once in each ' +
         `search mode (\`SEARCH_MODE\`; ${DEFAULT_SEARCH_MODE} is the default), each measured once its search is ` +
         "complete. Each /ask question is asked once (the bot remembers a question's vector, so a repeated question " +

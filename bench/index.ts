@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--only quality|speed|discord] [--beir DIR] [--out FILE]`
+ * `npm run bench [-- --quick] [--only quality|speed|discord|semantic] [--beir DIR] [--out FILE]`
  *
  * Measures citebot where its users feel it — retrieval quality against BEIR and its peers, speed and memory at scale,
  * and latency end to end through Discord — and prints markdown tables. A full run of every part writes them to
@@ -15,14 +15,16 @@ import { measureDiscord } from './discord.js';
 import { renderSection, type Section } from './markdown.js';
 import { measureQuality } from './quality.js';
 import { measureScale } from './scale.js';
+import { measureSemantic } from './semantic.js';
 
-const PARTS = ['quality', 'speed', 'discord'] as const;
+const PARTS = ['quality', 'speed', 'discord', 'semantic'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `npm run bench [-- options]
 
   --quick          a small version of each part (well under a minute)
-  --only PART      one part: quality, speed or discord
+  --only PART      one part: quality, speed, discord or semantic (hybrid search beside lexical; the first full run
+                   reads BEIR for meaning, which takes most of an hour on two cores; later runs reuse the vectors)
   --beir DIR       the folder holding BEIR's scifact/ and nfcorpus/ (default: BEIR_DIR, else ../shared/bench)
   --out FILE       where to write the results (default: bench/RESULTS.md for a full run of every part,
                    else .cache/bench/results.md)`;
@@ -79,6 +81,7 @@ async function main(): Promise<void> {
     quality: () => measureQuality({ beirDir, devQuestionsFile, dataDir, quick }),
     speed: () => measureScale({ beirDir, dataDir, devQuestionsFile, workDir: WORK_DIR, quick }),
     discord: () => measureDiscord({ dataDir, beirDir, devQuestionsFile, quick }),
+    semantic: () => measureSemantic({ beirDir, devQuestionsFile, quick }),
   };
   const loadStart = loadAverage();
   const header = [

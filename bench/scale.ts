@@ -132,7 +132,9 @@ const seconds = (value: number | undefined) => fixed(value === undefined ? undef
 function tables(measured: readonly Measured[]): Table[] {
   return [
     {
-      caption: 'Build and memory (a fresh process per corpus; heap used after a full GC, less the heap before)',
+      caption:
+        'Build and memory (a fresh process per corpus; JS heap used after a full GC, less the heap before: the ' +
+        "index's postings are typed arrays outside that heap, a little smaller than the index file)",
       columns: ['corpus', 'sources', 'passages', 'text MB', 'read folder s', 'build s', 'persist s', 'heap MB', 'heap ÷ text'],
       rows: measured.map(({ point, built }) => [
         point.label,

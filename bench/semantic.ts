@@ -1,5 +1,6 @@
 /**
- * `npx tsx bench/semantic.ts [--quick] [--beir DIR] [--dev FILE] [--threads N]`
+ * Part 4 of `npm run bench` (`--only semantic`), or alone: `npx tsx bench/semantic.ts [--quick] [--beir DIR]
+ * [--dev FILE] [--threads N]`
  *
  * Hybrid search beside lexical search: retrieval quality on the dev questions and on BEIR (SciFact train, NFCorpus
  * dev), the fusion weight that the default comes from, refusals of questions the sources do not answer (and the
@@ -8,7 +9,7 @@
  *
  * Passage vectors are kept in .cache/vectors, one file per corpus, as the CLI and the bot keep theirs: the first full
  * run computes them (all of SciFact takes tens of minutes on two cores), later runs reuse them. --quick measures
- * samples of BEIR instead, with vectors of their own.
+ * the seed sources only.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -22,15 +23,13 @@ import minilm from '../src/semantic/minilm.js';
 import { PassageVectors } from '../src/semantic/passage-vectors.js';
 import { terminalProgress } from '../src/semantic/progress.js';
 import { DEFAULT_VECTOR_CACHE_DIR, VectorStore } from '../src/semantic/vector-store.js';
-import { BEIR_DATASETS, documentIdOf, loadBeir, sampleDataset, sourceOf, type BeirDataset } from './beir.js';
+import { BEIR_DATASETS, documentIdOf, loadBeir, sourceOf, type BeirDataset } from './beir.js';
 import { count, fixed, renderSection, type Section, type Table } from './markdown.js';
 import { mean, ndcgAt, percentile, recallAt } from './metrics.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const VECTOR_CACHE = path.join(ROOT, DEFAULT_VECTOR_CACHE_DIR);
 
-/** Quick mode: samples that still tell the modes apart, computed in minutes the first time and seconds after. */
-const QUICK_SAMPLES = { scifact: { documents: 300, queries: 50 }, nfcorpus: { documents: 300, queries: 20 } } as const;
 const RANKED_DOCUMENTS = 100;
 /** A document holds two passages on average and ranks where its best does: ten passages a document leave room. */
 const PASSAGES_PER_DOCUMENT = 10;
@@ -203,18 +202,21 @@ interface Corpus {
   readonly dev?: readonly EvalQuestion[];
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean', default: false },
-      beir: { type: 'string', default: '../shared/bench' },
-      dev: { type: 'string', default: '../shared/eval/dev.jsonl' },
-      threads: { type: 'string' },
-    },
-  });
-  const threads = values.threads === undefined ? undefined : Number(values.threads);
-  const beirDir = path.resolve(ROOT, values.beir);
-  const devFile = path.resolve(ROOT, values.dev);
+export interface SemanticBenchOptions {
+  /** The folder holding BEIR's scifact/ and nfcorpus/; undefined: BEIR is skipped. */
+  readonly beirDir: string | undefined;
+  /** The dev questions (skipped when the file is missing). */
+  readonly devQuestionsFile: string;
+  /** The seed sources only: no BEIR corpus, whose vectors take minutes to tens of minutes the first time. */
+  readonly quick: boolean;
+  /** Worker threads that compute passage vectors (default: see src/semantic/pool.ts). */
+  readonly threads?: number;
+}
+
+export async function measureSemantic(options: SemanticBenchOptions): Promise<Section> {
+  const { threads, quick } = options;
+  const beirDir = options.beirDir ?? '';
+  const devFile = options.devQuestionsFile;
   const rssAtStart = process.memoryUsage().rss;
 
   // The model alone: loading it on this thread, and embedding one question.
@@ -258,16 +260,14 @@ async function main(): Promise<void> {
     const vectors = await hybrid(library, DEFAULT_FUSION, threads);
     corpora.push({ label: 'seed sources', library, lexicalBuildSeconds, vectors, dev: devQuestions });
   }
-  const beirAvailable = BEIR_DATASETS.every(({ name }) => existsSync(path.join(beirDir, name, 'corpus.jsonl')));
+  const beirAvailable =
+    !quick && BEIR_DATASETS.every(({ name }) => existsSync(path.join(beirDir, name, 'corpus.jsonl')));
   if (beirAvailable) {
     for (const { name, label, split } of BEIR_DATASETS) {
-      const full = await loadBeir(beirDir, name, split);
-      const sample = QUICK_SAMPLES[name];
-      const dataset = values.quick ? sampleDataset(full, sample.documents, sample.queries) : full;
+      const dataset = await loadBeir(beirDir, name, split);
       const started = performance.now();
-      // Built in memory; the folder it is named after names its vector store only. A sample keeps a store of its own,
-      // so that it never trims the full corpus's.
-      const namedAfter = path.join(ROOT, 'bench', `${name}${values.quick ? '-quick' : ''}`);
+      // Built in memory; the folder it is named after names its vector store only.
+      const namedAfter = path.join(ROOT, 'bench', name);
       const library = new Library(namedAfter, dataset.documents.map(sourceOf));
       const lexicalBuildSeconds = seconds(started);
       console.error(`${label}: ${count(library.passages.length)} passages; reading them for meaning…`);
@@ -333,7 +333,7 @@ async function main(): Promise<void> {
   if (!(await seedVectors.complete)) throw new Error('the seed sources could not be embedded');
   const closest = async (question: string) => {
     const [vector] = await embedder.embed([question]);
-    return Math.max(...seedVectors.similarities(vector as Float32Array));
+    return seedVectors.similarities(vector as Float32Array).closest;
   };
   const offTopic = await Promise.all(OFF_TOPIC.map(closest));
   const onTopic = await Promise.all((devQuestions ?? []).map((question) => closest(question.question)));
@@ -359,7 +359,6 @@ async function main(): Promise<void> {
       refusalNotes.push(`Off-topic questions answered in ${mode.name} mode: ${quoted}.`);
     }
   }
-  const floor = minilm.answerFloor;
 
   const tables: Table[] = [];
   if (devQuestions) {
@@ -373,7 +372,7 @@ async function main(): Promise<void> {
   }
   if (qualityRows.length > 0) {
     tables.push({
-      caption: values.quick ? 'BEIR, quick samples (not comparable with full runs)' : 'BEIR, the judgments used for tuning',
+      caption: 'BEIR, the judgments used for tuning',
       columns: ['corpus, judgments', 'queries', 'mode', 'nDCG@10', 'Recall@100'],
       rows: qualityRows,
     });
@@ -391,18 +390,34 @@ async function main(): Promise<void> {
     columns: ['mode', 'dev questions answered', 'off-topic questions answered'],
     rows: refusalRows,
   });
+  const { answerFloor, subjectFloor, unrelatedCeiling } = minilm;
   const spread = (label: string, values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
-    const reaching = values.filter((value) => value >= floor).length;
-    return [label, fixed(sorted[0], 2), fixed(percentile(values, 0.5), 2), fixed(sorted.at(-1), 2), count(reaching)];
+    const share = (keep: (value: number) => boolean) => count(values.filter(keep).length);
+    return [
+      label,
+      fixed(sorted[0], 2),
+      fixed(percentile(values, 0.5), 2),
+      fixed(sorted.at(-1), 2),
+      share((value) => value < unrelatedCeiling),
+      share((value) => value >= subjectFloor),
+      share((value) => value >= answerFloor),
+    ];
   };
   tables.push({
-    caption: `Similarity of the closest passage (the answer floor of ${minilm.id} is ${floor})`,
-    columns: ['questions', 'lowest', 'median', 'highest', `at or above ${floor}`],
-    rows: [
-      spread('dev (answered by the sources)', onTopic),
-      spread('off-topic', offTopic),
+    caption:
+      `Similarity of the sources' closest sentence to the question (${minilm.id}): under ${unrelatedCeiling} ` +
+      `nothing is about it; from ${subjectFloor}, on its subject; from ${answerFloor}, an answer by meaning alone`,
+    columns: [
+      'questions',
+      'lowest',
+      'median',
+      'highest',
+      `under ${unrelatedCeiling}`,
+      `from ${subjectFloor}`,
+      `from ${answerFloor}`,
     ],
+    rows: [spread('dev (answered by the sources)', onTopic), spread('off-topic', offTopic)],
   });
   tables.push({
     caption: 'Index build: lexical, and passage vectors (computed in worker threads, or read from .cache/vectors)',
@@ -454,12 +469,35 @@ async function main(): Promise<void> {
         'min-max normalising each score over those candidates.',
     ],
     tables,
-    notes: [...refusalNotes, ...(beirAvailable ? [] : [`BEIR data not found in ${beirDir}: BEIR was skipped.`])],
+    notes: [
+      ...refusalNotes,
+      ...(beirAvailable ? [] : [quick ? 'Quick run: BEIR was skipped.' : `BEIR data not found in ${beirDir}: BEIR was skipped.`]),
+    ],
   };
+  return section;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      beir: { type: 'string', default: '../shared/bench' },
+      dev: { type: 'string', default: '../shared/eval/dev.jsonl' },
+      threads: { type: 'string' },
+    },
+  });
+  const section = await measureSemantic({
+    beirDir: path.resolve(ROOT, values.beir),
+    devQuestionsFile: path.resolve(ROOT, values.dev),
+    quick: values.quick,
+    threads: values.threads === undefined ? undefined : Number(values.threads),
+  });
   console.log(renderSection(section));
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exit(1);
-});
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  });
+}

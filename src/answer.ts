@@ -18,7 +18,9 @@ export type UnansweredReason =
   /** None of the question's words occurs in the sources, even allowing for typos. */
   | 'no-known-words'
   /** Some words occur, but no passage carries enough of the question to be an answer. */
-  | 'weak-match';
+  | 'weak-match'
+  /** Some words occur, but nothing in the sources comes near the question's meaning (hybrid ranking only). */
+  | 'off-subject';
 
 export interface Answer {
   readonly question: string;

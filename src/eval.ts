@@ -1,7 +1,8 @@
 /**
  * `npm run eval [-- --file questions.jsonl] [--data DIR] [--top K] [--mode lexical|hybrid]`: retrieval quality on
  * questions with known answers. Hybrid waits until every passage has its vectors, so that it measures hybrid ranking.
- * Each line: {"id", "question", "file", "answer"}; a hit is a result citing that file whose text holds the answer.
+ * Each line: {"id", "question", "file", "answer"}; a hit is a result citing that file whose text holds the answer, in
+ * an answer: a question the library declines to answer is a miss, wherever its closest passages hold the answer.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -21,7 +22,7 @@ export interface EvalQuestion {
 
 export interface EvalOutcome {
   readonly question: EvalQuestion;
-  /** 1-based rank of the first result that holds the answer, or undefined. */
+  /** 1-based rank of the first result that holds the answer, or undefined (also when the question was declined). */
   readonly rank: number | undefined;
   readonly answer: Answer;
 }
@@ -44,7 +45,7 @@ export function evaluate(
 ): EvalOutcome[] {
   return questions.map((question) => {
     const answer = library.ask(question.question, { top, questionVector: questionVectors.get(question.question) });
-    return { question, rank: rankOfAnswer(answer, question), answer };
+    return { question, rank: answer.answered ? rankOfAnswer(answer, question) : undefined, answer };
   });
 }
 
@@ -92,12 +93,13 @@ async function main(): Promise<void> {
   }
   const outcomes = evaluate(library, questions, Number(values.top), questionVectors);
   for (const { question, rank, answer } of outcomes) {
-    if (rank === 1 && answer.answered) continue;
+    if (rank === 1) continue;
     const got = answer.results
       .slice(0, 3)
       .map((result) => `${result.file}:${result.lines.join('-')}`)
       .join(', ');
-    const refused = answer.answered ? '' : ` [not answered: ${answer.reason}]`;
+    const closestAt = rankOfAnswer(answer, question) ?? '-';
+    const refused = answer.answered ? '' : ` [not answered: ${answer.reason}; the answer's passage at ${closestAt}]`;
     console.log(`${rank === undefined ? 'MISS' : `rank ${rank}`}  ${question.id} ${question.question}${refused}\n      want ${question.file}: "${question.answer}"\n      got  ${got}`);
   }
   const { hitAt1, hitAt3, mrr } = summarise(outcomes);

@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Passage, Source } from './corpus/types.js';
-import type { Answer, RankedPassage, TextRange } from './answer.js';
+import type { Answer, RankedPassage, TextRange, UnansweredReason } from './answer.js';
 import { loadSources, SYNONYMS_FILE, decodeSourceText, type Warn } from './corpus/load.js';
 import { splitIntoPassages, type PassageShape } from './corpus/passages.js';
 import { sentenceRanges } from './corpus/sentences.js';
-import { tokenize, type Token } from './search/analyzer.js';
+import { tokenize } from './search/analyzer.js';
 import { learnAcronyms, parseSynonyms, type ExpansionGroup } from './search/expansions.js';
 import { IndexCache, type IndexedPassages } from './search/persist.js';
 import { SearchIndex, type Hit, type QueryPlan, type RankingOptions } from './search/search-index.js';
-import { SemanticSearch, type SearchStatus, type SemanticOptions } from './semantic/semantic-search.js';
+import { SemanticSearch, type Closeness, type SearchStatus, type SemanticOptions } from './semantic/semantic-search.js';
 
 export interface OpenOptions {
   /** The folder of source documents. */
@@ -54,9 +54,40 @@ export const DEFAULT_TOP = 5;
  */
 export function isAnswer(hit: Hit | undefined, plan: QueryPlan, maxIdf: number): boolean {
   if (!hit) return false;
-  if (hit.wordsHeld === plan.words.length) return true;
+  if (holdsEveryWord(hit, plan)) return true;
   if (hit.wordsHeld >= 3) return hit.coverage >= 0.15;
   return hit.wordsHeld === 2 && (hit.coverage >= 0.5 || hit.evidence >= maxIdf);
+}
+
+function holdsEveryWord(hit: Hit | undefined, plan: QueryPlan): boolean {
+  return hit !== undefined && hit.wordsHeld === plan.words.length;
+}
+
+/** Why a question is not answered by words alone (lexical ranking), or undefined when its best passage answers it. */
+function refusalByWords(best: Hit | undefined, plan: QueryPlan, maxIdf: number): UnansweredReason | undefined {
+  if (!plan.words.some((word) => word.known)) return 'no-known-words';
+  return isAnswer(best, plan, maxIdf) ? undefined : 'weak-match';
+}
+
+/**
+ * Why a question is not answered in hybrid ranking, or undefined when it is. A dense ranking always finds a closest
+ * passage, so meaning and words vouch for each other: a sentence close enough in meaning answers alone; one on the
+ * question's subject answers when the best passage holds at least one of its words (questions asked in other words);
+ * and words the question shares with the sources answer as in lexical ranking, unless no sentence is anywhere near
+ * it in meaning ("How do I change the oil in my car?" finds "change"). A passage that holds every word answers in any
+ * case: names and rare terms embed poorly. Measured in bench/semantic.ts, on questions the seed sources answer and
+ * ones they do not.
+ */
+function refusalByMeaning(
+  best: Hit | undefined,
+  plan: QueryPlan,
+  closeness: Closeness,
+  maxIdf: number,
+): UnansweredReason | undefined {
+  if (holdsEveryWord(best, plan) || closeness === 'answers') return undefined;
+  if (closeness === 'on-subject' && best !== undefined && best.wordsHeld >= 1) return undefined;
+  if (closeness === 'unrelated') return plan.words.some((word) => word.known) ? 'off-subject' : 'no-known-words';
+  return refusalByWords(best, plan, maxIdf);
 }
 
 /** Questions longer than this are cut before analysis: a pasted article still gets an answer, quickly. */
@@ -167,7 +198,16 @@ export class Library {
 
   /** The question's vector for ask(), once ranking is hybrid; undefined while it is lexical. */
   async embedQuestion(question: string): Promise<Float32Array | undefined> {
-    return this.semantic?.embedQuestion(question.slice(0, MAX_QUESTION_CHARS));
+    const searched = question.slice(0, MAX_QUESTION_CHARS);
+    return this.semantic?.embedQuestion(searched, (modelKnows) => this.index.readableQuestion(searched, modelKnows));
+  }
+
+  /**
+   * How long embedQuestion() would take for a question asked now, in ms: 0 when ranking is lexical or the question was
+   * asked lately, else more the more questions wait before it. The bot defers its reply when this is long.
+   */
+  questionWaitMs(question: string): number {
+    return this.semantic?.questionWaitMs(question.slice(0, MAX_QUESTION_CHARS)) ?? 0;
   }
 
   /** ask(), hybrid when ready: the question is embedded first when the passage vectors are complete. */
@@ -187,14 +227,11 @@ export class Library {
       return { ...ranked, bestSentence: hybrid.closestSentence(hit.passage) };
     });
     if (plan.words.length === 0) return { question, answered: false, reason: 'empty-question', results: [] };
-    // A dense ranking always finds a closest passage: without lexical evidence, only a close meaning answers.
-    const byMeaning = hybrid?.answersByMeaning === true;
-    if (!byMeaning && !plan.words.some((word) => word.known)) {
-      return { question, answered: false, reason: 'no-known-words', results };
-    }
-    if (!byMeaning && !isAnswer(hits[0], plan, this.index.maxIdf)) {
-      return { question, answered: false, reason: 'weak-match', results };
-    }
+    const maxIdf = this.index.maxIdf;
+    const refusal = hybrid
+      ? refusalByMeaning(hits[0], plan, hybrid.closeness, maxIdf)
+      : refusalByWords(hits[0], plan, maxIdf);
+    if (refusal !== undefined) return { question, answered: false, reason: refusal, results };
     return { question, answered: true, results };
   }
 
@@ -260,11 +297,20 @@ export class Library {
   }
 }
 
-/** A passage's words and sentences, and which sentence each word stands in: the same for every question. */
+/**
+ * A passage's words and sentences, and which sentence each word stands in: the same for every question. Kept in a
+ * few arrays rather than an object per word, so that keeping thousands of layouts costs the garbage collector little
+ * (a layout made young survives the next scavenge and is copied: one per word made every scavenge slow).
+ */
 interface Layout {
-  readonly tokens: readonly Token[];
+  /** Each word's offsets in the passage, [start, end). */
+  readonly starts: Uint32Array;
+  readonly ends: Uint32Array;
+  /** Each word's index terms: those of word i are terms[termStarts[i]] up to terms[termStarts[i + 1]]. */
+  readonly terms: readonly string[];
+  readonly termStarts: Uint32Array;
   readonly sentences: readonly TextRange[];
-  /** For each token, the index of its sentence, or -1 between sentences. */
+  /** For each word, the index of its sentence, or -1 between sentences. */
   readonly sentenceOf: Int32Array;
 }
 
@@ -277,14 +323,23 @@ function layoutOf(text: string): Layout {
   if (layout === undefined) {
     const tokens = tokenize(text);
     const sentences = sentenceRanges(text);
+    const starts = new Uint32Array(tokens.length);
+    const ends = new Uint32Array(tokens.length);
+    const termStarts = new Uint32Array(tokens.length + 1);
     const sentenceOf = new Int32Array(tokens.length).fill(-1);
+    const terms: string[] = [];
     let sentence = 0;
     for (const [index, token] of tokens.entries()) {
+      starts[index] = token.start;
+      ends[index] = token.end;
+      termStarts[index] = terms.length;
+      terms.push(...token.terms);
       while (sentence < sentences.length && (sentences[sentence]?.[1] ?? 0) < token.end) sentence++;
       const range = sentences[sentence];
       if (range && token.start >= range[0]) sentenceOf[index] = sentence;
     }
-    layout = { tokens, sentences, sentenceOf };
+    termStarts[tokens.length] = terms.length;
+    layout = { starts, ends, terms, termStarts, sentences, sentenceOf };
     if (layouts.size >= LAYOUTS_KEPT) layouts.delete(layouts.keys().next().value as string);
   } else {
     layouts.delete(text);
@@ -295,15 +350,19 @@ function layoutOf(text: string): Layout {
 
 /** Words of `text` that the question searched for, and the sentence that holds the most of its information. */
 function explainWith(text: string, plan: QueryPlan): { highlights: TextRange[]; bestSentence: TextRange } {
-  const { tokens, sentences, sentenceOf } = layoutOf(text);
+  const { starts, ends, terms, termStarts, sentences, sentenceOf } = layoutOf(text);
   const highlights: TextRange[] = [];
   const heldBySentence = sentences.map(() => new Set<string>());
-  for (const [index, token] of tokens.entries()) {
-    const searched = token.terms.filter((term) => plan.termWeights.has(term));
-    if (searched.length === 0) continue;
-    highlights.push([token.start, token.end]);
+  for (let index = 0; index < starts.length; index++) {
     const held = heldBySentence[sentenceOf[index] ?? -1];
-    for (const term of searched) held?.add(term);
+    let searched = false;
+    for (let at = termStarts[index] as number; at < (termStarts[index + 1] as number); at++) {
+      const term = terms[at] as string;
+      if (!plan.termWeights.has(term)) continue;
+      searched = true;
+      held?.add(term);
+    }
+    if (searched) highlights.push([starts[index] as number, ends[index] as number]);
   }
   let bestSentence: TextRange = sentences[0] ?? [0, text.length];
   let bestScore = 0;

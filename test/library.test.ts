@@ -104,6 +104,24 @@ describe.each(['lexical', 'hybrid'] as const)('questions the sources do not answ
   });
 });
 
+describe('questions the sources do not answer, by meaning (hybrid search)', () => {
+  it('refuses a question that shares common words with the sources but nothing of their subject', async () => {
+    // Lexical search alone answers these: "change", "car", "phone" and "charge" all occur in the sources.
+    for (const question of ['How do I change the oil in my car?', "My phone won't charge, what should I try?"]) {
+      expect(library.ask(question).answered).toBe(true);
+      const answer = await hybrid.answer(question);
+      expect(answer.answered).toBe(false);
+      expect(answer.reason).toBe('off-subject');
+    }
+  });
+
+  it('still answers a name the model cannot place, when a passage holds every word of it', async () => {
+    const answer = await hybrid.answer('Del Campbell');
+    expect(answer.answered).toBe(true);
+    expect(answer.results[0]?.text).toContain('Del Campbell');
+  });
+});
+
 describe('autocomplete suggestions', () => {
   it('finds passages while the last word is still being typed', () => {
     const suggestions = library.suggest('Laura Wat');

@@ -136,11 +136,15 @@ function responded(interaction: Interaction): boolean {
 
 /**
  * Runs the handler of one interaction. Whatever it throws is logged with its context and turned into an apology to
- * the member, so that no handler can take the bot down. Logs one line per interaction; never the question (that is
- * for debug level, in the handlers).
+ * the member, so that no handler can take the bot down. Logs one line per interaction, with its latency from
+ * `receivedAt` (when it arrived, before waiting for its turn); never the question (that is for debug level, in the
+ * handlers).
  */
-export async function handleInteraction(interaction: Interaction, services: BotServices): Promise<void> {
-  const started = performance.now();
+export async function handleInteraction(
+  interaction: Interaction,
+  services: BotServices,
+  receivedAt = performance.now(),
+): Promise<void> {
   const { libraries, cooldown, sourceBaseUrl, logger } = services;
   const context: BotContext = {
     library: libraries.current,
@@ -167,7 +171,7 @@ export async function handleInteraction(interaction: Interaction, services: BotS
       id: interaction.id,
       kind,
       name,
-      latencyMs: Math.round((performance.now() - started) * 10) / 10,
+      latencyMs: Math.round((performance.now() - receivedAt) * 10) / 10,
       answered: result?.answered,
       ...(result?.slowedDown && { slowedDown: true }),
       responded: responded(interaction),

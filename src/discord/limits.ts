@@ -17,6 +17,12 @@ export const CUSTOM_ID_LIMIT = 100;
 /** https://discord.com/developers/docs/components/reference#button */
 export const BUTTON_LABEL_LIMIT = 80;
 
+/**
+ * Time allowed for the first response to an interaction, else the member sees "The application did not respond".
+ * https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction
+ */
+export const INITIAL_RESPONSE_MS = 3_000;
+
 /** https://discord.com/developers/docs/interactions/application-commands#autocomplete */
 export const AUTOCOMPLETE_CHOICES_LIMIT = 25;
 /** Choice name and string value alike. https://discord.com/developers/docs/interactions/application-commands#application-command-object-application-command-option-choice-structure */

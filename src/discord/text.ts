@@ -35,6 +35,9 @@ export function collapseWhitespace(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+/** A whole word (a run of non-spaces) holding a character of inline markdown. */
+const MARKDOWN_WORD = /(?<!\S)[^\s\\*_~|`]*[\\*_~|`]\S*/g;
+
 const LINE_START_ONLY = {
   codeBlock: false,
   inlineCode: false,
@@ -54,14 +57,13 @@ const LINE_START_ONLY = {
  * never as formatting, a link, a heading, a list, a quote or a mention.
  */
 export function escapeText(text: string): string {
+  // Word by word, and only words with a markdown character: escapeMarkdown's look-behinds rescan the whole line at
+  // every character, which is slow on long lines, and inline markdown is escaped the same word by word.
+  const inline = text.replace(MARKDOWN_WORD, (word) => escapeMarkdown(word));
   return (
-    text
-      // Word by word, and only words with a markdown character: escapeMarkdown's look-behinds rescan the whole
-      // line at every character, which is slow on long lines, and inline markdown is escaped the same word by word.
-      .replace(/\S+/g, (word) => (/[\\*_~|`]/.test(word) ? escapeMarkdown(word) : word))
-      .split('\n')
-      .map((line) => escapeMarkdown(line, LINE_START_ONLY))
-      .join('\n')
+    // The line-start rules are multiline patterns that never cross a line break: one pass over the whole text
+    // escapes each line as a pass per line would.
+    escapeMarkdown(inline, LINE_START_ONLY)
       .replace(/[[\]]/g, '\\$&')
       .replace(/^( *)-#/gm, '$1\\-#')
       .replace(/^( *)>/gm, '$1\\>')

@@ -2,15 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import MiniSearch, { type Options } from 'minisearch';
-import SearchableMap from 'minisearch/SearchableMap';
 import { DEFAULT_PASSAGE_SHAPE } from '../corpus/passages.js';
 import type { Passage, Source } from '../corpus/types.js';
 import type { Warn } from '../corpus/load.js';
 import { ANALYZER_VERSION } from './analyzer.js';
-import type { AcronymKnowledge, ExpansionGroup } from './expansions.js';
-import { SearchIndex } from './search-index.js';
-import type { Vocabulary } from './spelling.js';
+import type { ExpansionGroup } from './expansions.js';
+import { SearchIndex, SNAPSHOT_FORMAT, type SearchIndexSnapshot } from './search-index.js';
 
 /**
  * The persisted index: the passages and the search index built from a data folder, written to a cache folder so that
@@ -19,9 +16,10 @@ import type { Vocabulary } from './spelling.js';
  * A persisted index is used only when it was built from the same sources (names and text), synonyms, analyzer
  * version, passage shape and persisted format; anything else rebuilds it. Bump PERSISTED_INDEX_VERSION whenever a
  * change to how passages are cut, acronyms learned or the index filled would give a different index from the same
- * sources without changing ANALYZER_VERSION or DEFAULT_PASSAGE_SHAPE.
+ * sources without changing ANALYZER_VERSION or DEFAULT_PASSAGE_SHAPE, or when this file's layout changes (the
+ * search index's own layout has SNAPSHOT_FORMAT).
  */
-export const PERSISTED_INDEX_VERSION = 1;
+export const PERSISTED_INDEX_VERSION = 2;
 
 /** Where the CLI and the bot keep persisted indexes, relative to the folder they run in (ignored by git). */
 export const DEFAULT_INDEX_CACHE_DIR = '.cache/index';
@@ -33,212 +31,101 @@ export interface IndexedPassages {
 }
 
 /**
- * The structures a SearchIndex builds from its passages. SearchIndex keeps them private; this module is the one place
- * that reads and restores them, and it checks their names first, so that a SearchIndex that gained or lost a
- * structure is never restored half-way: it is rebuilt, with a warning to update this module.
+ * How a persisted index file starts: this line, then the key of what it was built from and a newline, then the rest
+ * in Node's serialization format. The key is checked before the rest is read, so a stale file costs little.
  */
-interface BuiltStructures {
-  passages: readonly Passage[];
-  acronyms: AcronymKnowledge;
-  miniSearch: MiniSearch;
-  documentFrequency: Map<string, number>;
-  titleTerms: Set<string>;
-  vocabulary: Vocabulary;
-  maxIdf: number;
-}
+const MAGIC = 'citebot persisted index\n';
+/** The first byte of Node's serialization format, which is how an index persisted before MAGIC existed starts. */
+const SERIALIZATION_TAG = 0xff;
 
 /**
- * Made from the acronyms, synonyms and ranking options alone: an index over no passages has them right. (`bm25`, the
- * scorer, is made on first use from whichever MiniSearch the index holds.)
+ * The passages as offsets into their sources' text, rather than as copies of it: reading a few arrays back is far
+ * quicker than reading thousands of objects and strings, and each passage's text is then a slice of its source's.
  */
-const CONFIGURED_FIELDS = ['acronyms', 'ranking', 'expander', 'initialsCache', 'bm25'];
-const BUILT_FIELDS = ['passages', 'miniSearch', 'documentFrequency', 'titleTerms', 'vocabulary', 'maxIdf'];
-const VOCABULARY_FIELDS = ['words'];
-
-const structuresOf = (index: SearchIndex) => index as unknown as BuiltStructures;
-const vocabularyOf = (vocabulary: Vocabulary) => vocabulary as unknown as { words: SearchableMap<number> };
-
-function sameFields(object: object, expected: readonly string[]): boolean {
-  const fields = Object.keys(object).sort();
-  const wanted = [...expected].sort();
-  return fields.length === wanted.length && fields.every((field, position) => field === wanted[position]);
+interface PassageTable {
+  /** Each passage's source, by its position in the sources the index was keyed by. */
+  readonly sources: Uint32Array;
+  /** Where each passage's text starts and ends in its source's text, in UTF-16 code units. */
+  readonly starts: Uint32Array;
+  readonly ends: Uint32Array;
+  readonly firstLines: Uint32Array;
+  readonly lastLines: Uint32Array;
+  readonly ordinals: Uint32Array;
+  /** The passages' ids end to end, and the length of each. */
+  readonly ids: string;
+  readonly idLengths: Uint32Array;
 }
 
-/** Why the persisted form cannot hold this SearchIndex, or undefined when it can. */
-function unpersistable(index: SearchIndex): string | undefined {
-  if (!sameFields(index, [...CONFIGURED_FIELDS, ...BUILT_FIELDS])) {
-    return `SearchIndex holds ${Object.keys(index).sort().join(', ')}; src/search/persist.ts knows ${[...CONFIGURED_FIELDS, ...BUILT_FIELDS].sort().join(', ')}`;
+/** The passages as a table, or undefined when one is not cut from the sources as splitIntoPassages cuts them. */
+function passageTable(passages: readonly Passage[], sources: readonly Source[]): PassageTable | undefined {
+  const sourceIndex = new Map(sources.map((source, index) => [source.file, index]));
+  const count = passages.length;
+  const table = {
+    sources: new Uint32Array(count),
+    starts: new Uint32Array(count),
+    ends: new Uint32Array(count),
+    firstLines: new Uint32Array(count),
+    lastLines: new Uint32Array(count),
+    ordinals: new Uint32Array(count),
+    ids: passages.map((passage) => passage.id).join(''),
+    idLengths: Uint32Array.from(passages, (passage) => passage.id.length),
+  };
+  // A source's passages come in order, so each is sought after the one before.
+  let searchFrom = 0;
+  for (const [at, passage] of passages.entries()) {
+    const index = sourceIndex.get(passage.file);
+    const source = index === undefined ? undefined : sources[index];
+    if (index === undefined || source === undefined || source.title !== passage.title) return undefined;
+    if (at === 0 || table.sources[at - 1] !== index) searchFrom = 0;
+    const start = source.text.indexOf(passage.text, searchFrom);
+    if (start === -1) return undefined;
+    searchFrom = start + passage.text.length;
+    table.sources[at] = index;
+    table.starts[at] = start;
+    table.ends[at] = searchFrom;
+    table.firstLines[at] = passage.lines[0];
+    table.lastLines[at] = passage.lines[1];
+    table.ordinals[at] = passage.ordinal;
   }
-  if (!sameFields(structuresOf(index).vocabulary, VOCABULARY_FIELDS)) return 'Vocabulary changed shape';
-  if (!sameFields(structuresOf(index).miniSearch, MINISEARCH_FIELDS)) return 'MiniSearch changed shape';
-  return undefined;
+  return table;
 }
 
-/** A radix tree as MiniSearch's SearchableMap keeps it: edge labels to subtrees, the empty label to a leaf's value. */
-type RadixTree = Map<string, unknown>;
-const LEAF = '';
-
-/**
- * A radix tree written depth first: its edge labels in order, and whole numbers (each node's number of edges, and each
- * leaf's value as the leaf codec writes it). Reading it back gives the same tree with its edges in the same order, so
- * that prefix searches meet the terms, and add up their scores, in the same order as in the tree that was built.
- */
-interface EncodedTree {
-  readonly labels: string[];
-  readonly numbers: Uint32Array;
-}
-
-interface LeafCodec<T> {
-  write(value: T, numbers: number[]): void;
-  read(next: () => number): T;
-}
-
-function encodeTree<T>(tree: RadixTree, leaf: LeafCodec<T>): EncodedTree {
-  const labels: string[] = [];
-  const numbers: number[] = [];
-  const visit = (node: RadixTree) => {
-    numbers.push(node.size);
-    for (const [label, child] of node) {
-      labels.push(label);
-      if (label === LEAF) leaf.write(child as T, numbers);
-      else visit(child as RadixTree);
+/** The passages a table was made of; throws when it does not fit the sources. */
+function passagesOf(table: PassageTable, sources: readonly Source[]): Passage[] {
+  const { sources: sourceIndexes, starts, ends, firstLines, lastLines, ordinals, idLengths, ids } = table;
+  const count = sourceIndexes?.length;
+  const arrays = [sourceIndexes, starts, ends, firstLines, lastLines, ordinals, idLengths];
+  if (!arrays.every((array) => array instanceof Uint32Array && array.length === count) || typeof ids !== 'string') {
+    throw new Error('the passages are not in their persisted form');
+  }
+  const passages = new Array<Passage>(count);
+  let idStart = 0;
+  for (let at = 0; at < count; at++) {
+    const source = sources[sourceIndexes[at] as number];
+    const start = starts[at] as number;
+    const end = ends[at] as number;
+    if (source === undefined || start > end || end > source.text.length) {
+      throw new Error('a passage lies outside its source');
     }
-  };
-  visit(tree);
-  return { labels, numbers: Uint32Array.from(numbers) };
-}
-
-function decodeTree<T>(encoded: EncodedTree, leaf: LeafCodec<T>): RadixTree {
-  const { labels, numbers } = encoded;
-  let labelAt = 0;
-  let numberAt = 0;
-  const next = () => numbers[numberAt++] ?? 0;
-  const visit = (): RadixTree => {
-    const node: RadixTree = new Map();
-    for (let edges = next(); edges > 0; edges--) {
-      const label = labels[labelAt++] ?? LEAF;
-      node.set(label, label === LEAF ? leaf.read(next) : visit());
-    }
-    return node;
-  };
-  return visit();
-}
-
-/** A term's postings in MiniSearch: field id → (document short id → term frequency). */
-type FieldTermData = Map<number, Map<number, number>>;
-
-const POSTINGS: LeafCodec<FieldTermData> = {
-  write(fields, numbers) {
-    numbers.push(fields.size);
-    for (const [fieldId, frequencies] of fields) {
-      numbers.push(fieldId, frequencies.size);
-      for (const [document, frequency] of frequencies) numbers.push(document, frequency);
-    }
-  },
-  read(next) {
-    const fields: FieldTermData = new Map();
-    for (let fieldCount = next(); fieldCount > 0; fieldCount--) {
-      const fieldId = next();
-      const frequencies = new Map<number, number>();
-      for (let documents = next(); documents > 0; documents--) frequencies.set(next(), next());
-      fields.set(fieldId, frequencies);
-    }
-    return fields;
-  },
-};
-
-const WORD_COUNT: LeafCodec<number> = {
-  write: (count, numbers) => numbers.push(count),
-  read: (next) => next(),
-};
-
-/** MiniSearch's own SearchableMap class (not the one exported for general use), which takes its tree when made. */
-interface IndexMap {
-  _tree: RadixTree;
-  constructor: new (tree: RadixTree) => IndexMap;
-}
-
-/**
- * MiniSearch's state (7.2; the fields its own loadJS restores). Its loadJSON would rebuild the same index from JSON,
- * but parses an object per term and field, which takes several times longer than reading the tree back.
- */
-interface MiniSearchState {
-  _options: Options;
-  _index: IndexMap;
-  _documentCount: number;
-  _documentIds: Map<number, unknown>;
-  _idToShortId: Map<unknown, number>;
-  _fieldIds: Record<string, number>;
-  _fieldLength: Map<number, number[]>;
-  _avgFieldLength: number[];
-  _nextId: number;
-  _storedFields: Map<number, unknown>;
-  _dirtCount: number;
-}
-
-const MINISEARCH_FIELDS = [
-  '_options', '_index', '_documentCount', '_documentIds', '_idToShortId', '_fieldIds', '_fieldLength',
-  '_avgFieldLength', '_nextId', '_storedFields', '_dirtCount', '_currentVacuum', '_enqueuedVacuum',
-  '_enqueuedVacuumConditions',
-];
-
-const stateOf = (miniSearch: MiniSearch) => miniSearch as unknown as MiniSearchState;
-
-interface PersistedMiniSearch {
-  readonly documentCount: number;
-  readonly documentIds: Array<[number, unknown]>;
-  readonly fieldIds: Record<string, number>;
-  readonly fieldLength: Array<[number, number[]]>;
-  readonly averageFieldLength: number[];
-  readonly nextId: number;
-  readonly storedFields: Array<[number, unknown]>;
-  readonly dirtCount: number;
-  readonly index: EncodedTree;
-}
-
-function persistMiniSearch(miniSearch: MiniSearch): PersistedMiniSearch {
-  const state = stateOf(miniSearch);
-  return {
-    documentCount: state._documentCount,
-    documentIds: [...state._documentIds],
-    fieldIds: state._fieldIds,
-    fieldLength: [...state._fieldLength],
-    averageFieldLength: state._avgFieldLength,
-    nextId: state._nextId,
-    storedFields: [...state._storedFields],
-    dirtCount: state._dirtCount,
-    index: encodeTree(state._index._tree, POSTINGS),
-  };
-}
-
-/** A MiniSearch with the options of `like` (its tokenizer, boosts and BM25 parameters) and the persisted state. */
-function restoreMiniSearch(like: MiniSearch, persisted: PersistedMiniSearch): MiniSearch {
-  const miniSearch = new MiniSearch(stateOf(like)._options);
-  const state = stateOf(miniSearch);
-  Object.assign(state, {
-    _documentCount: persisted.documentCount,
-    _documentIds: new Map(persisted.documentIds),
-    _idToShortId: new Map(persisted.documentIds.map(([shortId, id]) => [id, shortId])),
-    _fieldIds: persisted.fieldIds,
-    _fieldLength: new Map(persisted.fieldLength),
-    _avgFieldLength: persisted.averageFieldLength,
-    _nextId: persisted.nextId,
-    _storedFields: new Map(persisted.storedFields),
-    _dirtCount: persisted.dirtCount,
-    _index: new state._index.constructor(decodeTree(persisted.index, POSTINGS)),
-  } satisfies Partial<MiniSearchState>);
-  return miniSearch;
+    const idEnd = idStart + (idLengths[at] as number);
+    passages[at] = {
+      id: ids.slice(idStart, idEnd),
+      file: source.file,
+      title: source.title,
+      lines: [firstLines[at] as number, lastLines[at] as number],
+      text: source.text.slice(start, end),
+      ordinal: ordinals[at] as number,
+    };
+    idStart = idEnd;
+  }
+  if (idStart !== ids.length) throw new Error('the passage ids do not add up');
+  return passages;
 }
 
 interface PersistedForm {
-  readonly key: string;
-  readonly passages: readonly Passage[];
-  readonly acronyms: AcronymKnowledge;
-  readonly maxIdf: number;
-  readonly documentFrequency: Array<[string, number]>;
-  readonly titleTerms: string[];
-  readonly vocabulary: EncodedTree;
-  readonly miniSearch: PersistedMiniSearch;
+  /** As a table when the passages are cut from the sources (always, from Library), else as they are. */
+  readonly passages: PassageTable | readonly Passage[];
+  readonly index: SearchIndexSnapshot;
 }
 
 /**
@@ -252,18 +139,28 @@ export class IndexCache {
   constructor(
     cacheDir: string,
     dataDir: string,
-    sources: readonly Source[],
+    private readonly sources: readonly Source[],
     private readonly synonyms: readonly ExpansionGroup[],
   ) {
     const folderName = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16);
     this.file = path.join(cacheDir, `${folderName}.index`);
     const hash = createHash('sha256');
-    hash.update(JSON.stringify({ PERSISTED_INDEX_VERSION, ANALYZER_VERSION, DEFAULT_PASSAGE_SHAPE, synonyms }));
+    const versions = { PERSISTED_INDEX_VERSION, SNAPSHOT_FORMAT, ANALYZER_VERSION, DEFAULT_PASSAGE_SHAPE };
+    hash.update(JSON.stringify({ ...versions, synonyms }));
     for (const source of sources) hash.update(`\u0000${source.file}\u0000${source.text}`);
     this.key = hash.digest('hex');
   }
 
-  /** The persisted passages and index, or undefined when there are none for these sources (or they cannot be read). */
+  /** The first bytes of a file persisted with this key. */
+  private header(): Buffer {
+    return Buffer.from(`${MAGIC}${this.key}\n`, 'latin1');
+  }
+
+  /**
+   * The persisted passages and index, or undefined when there are none for these sources. A file that cannot be
+   * read back is warned about and left to be rebuilt; one built from other sources, or by an earlier version, is
+   * rebuilt without a word.
+   */
   async load(warn: Warn): Promise<IndexedPassages | undefined> {
     let bytes: Buffer;
     try {
@@ -271,58 +168,39 @@ export class IndexCache {
     } catch {
       return undefined;
     }
-    let persisted: PersistedForm;
+    const header = this.header();
+    const magic = header.subarray(0, MAGIC.length);
+    if (bytes[0] === SERIALIZATION_TAG) return undefined;
+    if (!bytes.subarray(0, MAGIC.length).equals(magic)) {
+      warn(`could not read the persisted index ${this.file} (it is not one): building it again`);
+      return undefined;
+    }
+    if (!bytes.subarray(0, header.length).equals(header)) return undefined;
     try {
-      persisted = deserialize(bytes) as PersistedForm;
+      const persisted = deserialize(bytes.subarray(header.length)) as PersistedForm;
+      const passages = Array.isArray(persisted.passages)
+        ? (persisted.passages as readonly Passage[])
+        : passagesOf(persisted.passages as PassageTable, this.sources);
+      const index = SearchIndex.restore(persisted.index, this.synonyms);
+      if (persisted.index.documentCount !== passages.length) throw new Error('the index is not of these passages');
+      return { passages, index };
     } catch (error) {
       warn(`could not read the persisted index ${this.file} (${(error as Error).message}): building it again`);
       return undefined;
     }
-    if (persisted.key !== this.key) return undefined;
-
-    const index = new SearchIndex([], persisted.acronyms, this.synonyms);
-    const problem = unpersistable(index);
-    if (problem !== undefined) {
-      warn(`the persisted index is out of step with the search index (${problem}): building it again`);
-      return undefined;
-    }
-    const structures = structuresOf(index);
-    const vocabulary = structures.vocabulary;
-    vocabularyOf(vocabulary).words = new SearchableMap<number>(decodeTree(persisted.vocabulary, WORD_COUNT) as never);
-    Object.assign(structures, {
-      passages: persisted.passages,
-      miniSearch: restoreMiniSearch(structures.miniSearch, persisted.miniSearch),
-      documentFrequency: new Map(persisted.documentFrequency),
-      titleTerms: new Set(persisted.titleTerms),
-      vocabulary,
-      maxIdf: persisted.maxIdf,
-    } satisfies Omit<BuiltStructures, 'acronyms'>);
-    return { passages: persisted.passages, index };
   }
 
   /** Writes the persisted index; a failure is only warned about, since the index in memory is whole. */
   async save(built: IndexedPassages, warn: Warn): Promise<void> {
-    const problem = unpersistable(built.index);
-    if (problem !== undefined) {
-      warn(`the index was not persisted (${problem})`);
-      return;
-    }
-    const structures = structuresOf(built.index);
     const persisted: PersistedForm = {
-      key: this.key,
-      passages: built.passages,
-      acronyms: structures.acronyms,
-      maxIdf: structures.maxIdf,
-      documentFrequency: [...structures.documentFrequency],
-      titleTerms: [...structures.titleTerms],
-      vocabulary: encodeTree(vocabularyOf(structures.vocabulary).words._tree, WORD_COUNT),
-      miniSearch: persistMiniSearch(structures.miniSearch),
+      passages: passageTable(built.passages, this.sources) ?? built.passages,
+      index: built.index.snapshot(),
     };
     // Written whole under another name, then renamed: a bot starting meanwhile never reads half a file.
     const partial = `${this.file}.${process.pid}.partial`;
     try {
       await mkdir(path.dirname(this.file), { recursive: true });
-      await writeFile(partial, serialize(persisted));
+      await writeFile(partial, [this.header(), serialize(persisted)]);
       await rename(partial, this.file);
     } catch (error) {
       warn(`could not persist the index to ${this.file}: ${(error as Error).message}`);

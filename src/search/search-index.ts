@@ -1,9 +1,9 @@
-import MiniSearch from 'minisearch';
 import type { Passage } from '../corpus/types.js';
 import { analyze, tokenize } from './analyzer.js';
 import { Expander, findByInitials, type AcronymKnowledge, type ExpansionGroup } from './expansions.js';
-import { Vocabulary } from './spelling.js';
-import { Bm25Scorer } from './scorer.js';
+import { editDistance, Vocabulary, type VocabularySnapshot } from './spelling.js';
+import MiniSearch from 'minisearch';
+import { Bm25Scorer, InvertedIndex, invertedIndexFromMiniSearch, withOwnBuffer, type FieldPostings } from './scorer.js';
 
 /**
  * How passages are ranked. Every weight here was chosen by measurement on public benchmarks and the project's
@@ -77,6 +77,61 @@ export interface Hit {
   readonly wordsHeld: number;
 }
 
+/**
+ * The fields each passage is indexed in, by position in the index, which is also the order their scores are summed
+ * in: its own text, its neighbouring passages' text (context), and its source's title.
+ */
+const TEXT = 0;
+const CONTEXT = 1;
+const TITLE = 2;
+const FIELD_COUNT = 3;
+
+/** One value per field, each at its field's position. */
+function byField<T>(values: { readonly text: T; readonly context: T; readonly title: T }): T[] {
+  const array = new Array<T>(FIELD_COUNT);
+  array[TEXT] = values.text;
+  array[CONTEXT] = values.context;
+  array[TITLE] = values.title;
+  return array;
+}
+
+/** How many of the sources' words the word being typed (autocomplete) stands for, at most: the most frequent. */
+const MAX_COMPLETIONS = 8;
+/** Weight of a completion of the word being typed, relative to a word typed in full. */
+const COMPLETION_WEIGHT = 0.6;
+
+/**
+ * The version of SearchIndexSnapshot's layout: bump it whenever the snapshot or what its arrays mean changes, so
+ * that an older persisted index is rebuilt instead of read.
+ */
+export const SNAPSHOT_FORMAT = 1;
+
+/**
+ * A SearchIndex as persisted (see src/search/persist.ts): the structures built from the passages, in typed arrays and
+ * long strings, which Node's serializer writes and reads back as blocks. Made by `snapshot()`, read by `restore()`.
+ */
+export interface SearchIndexSnapshot {
+  readonly format: number;
+  readonly documentCount: number;
+  /** The index's terms in id order, end to end, and the length of each. */
+  readonly terms: string;
+  readonly termLengths: Uint32Array;
+  /** By term id: how many passages hold the term in their own text, as analyzed (before splitting at spaces). */
+  readonly documentFrequency: Uint32Array;
+  /** The postings of each field, in the order text, context, title. */
+  readonly fields: readonly FieldPostings[];
+  readonly vocabulary: VocabularySnapshot;
+  readonly acronyms: AcronymKnowledge;
+}
+
+/** What a SearchIndex builds from its passages, or reads back from a snapshot. */
+export interface IndexStructures {
+  readonly index: InvertedIndex;
+  /** By term id: how many passages hold the term in their own text, as analyzed (before splitting at spaces). */
+  readonly documentFrequency: Uint32Array;
+  readonly vocabulary: Vocabulary;
+}
+
 /** A passage as MiniSearch indexes it: each field holds index terms, separated by spaces. */
 interface IndexedDocument {
   readonly id: number;
@@ -85,97 +140,220 @@ interface IndexedDocument {
   readonly title: string;
 }
 
-const FIELDS = ['text', 'context', 'title'] as const;
+/** The fields in the order their scores are summed (TEXT, CONTEXT, TITLE). */
+const FIELD_NAMES = ['text', 'context', 'title'] as const;
 
-/** How many of the sources' words the word being typed (autocomplete) stands for, at most: the most frequent. */
-const MAX_COMPLETIONS = 8;
-/** Weight of a completion of the word being typed, relative to a word typed in full. */
-const COMPLETION_WEIGHT = 0.6;
-
-/** Analysis happens before MiniSearch sees a query, so terms reach it as they are. */
-const passThrough = {
-  tokenize: (text: string): string[] => [text],
-  processTerm: (term: string): string => term,
-};
+/** Analyzes the passages and indexes them with MiniSearch: each passage's text, its neighbours' text, its title. */
+function buildStructures(passages: readonly Passage[]): IndexStructures {
+  const terms = new Map<string, number>();
+  const vocabulary = new Vocabulary();
+  const documentFrequency: number[] = [];
+  // Each passage is analyzed once; its neighbours' context and its title reuse the terms.
+  const passageTerms = passages.map((passage) => {
+    const found: string[] = [];
+    for (const token of tokenize(passage.text)) {
+      if (token.terms.length === 0) continue;
+      vocabulary.add(token.word);
+      found.push(...token.terms);
+    }
+    for (const term of new Set(found)) {
+      let id = terms.get(term);
+      if (id === undefined) {
+        id = terms.size;
+        terms.set(term, id);
+      }
+      documentFrequency[id] = (documentFrequency[id] ?? 0) + 1;
+    }
+    return found.join(' ');
+  });
+  const titleTerms = new Map<string, string>();
+  const documents = passages.map((passage, id): IndexedDocument => {
+    const neighbour = (other: number) => (passages[other]?.file === passage.file ? (passageTerms[other] ?? '') : '');
+    let title = titleTerms.get(passage.title);
+    if (title === undefined) {
+      title = analyze(passage.title).join(' ');
+      titleTerms.set(passage.title, title);
+    }
+    return { id, text: passageTerms[id] ?? '', context: `${neighbour(id - 1)} ${neighbour(id + 1)}`, title };
+  });
+  const miniSearch = new MiniSearch<IndexedDocument>({
+    fields: [...FIELD_NAMES],
+    storeFields: [],
+    // Documents reach MiniSearch already analyzed, as terms separated by spaces: a term that holds a space (NFKC
+    // makes some from a single ligature) counts as its parts.
+    tokenize: (fieldTerms) => fieldTerms.split(' ').filter((term) => term !== ''),
+    processTerm: (term) => term,
+  });
+  miniSearch.addAll(documents);
+  const index = invertedIndexFromMiniSearch(miniSearch, FIELD_NAMES, terms);
+  return {
+    index,
+    documentFrequency: Uint32Array.from({ length: index.terms.size }, (_, id) => documentFrequency[id] ?? 0),
+    vocabulary,
+  };
+}
 
 export class SearchIndex {
-  private readonly miniSearch: MiniSearch<IndexedDocument>;
-  private readonly documentFrequency = new Map<string, number>();
-  private readonly titleTerms = new Set<string>();
-  private readonly vocabulary = new Vocabulary();
+  private readonly index: InvertedIndex;
+  private readonly documentFrequency: Uint32Array;
+  private readonly vocabulary: Vocabulary;
   private readonly expander: Expander;
   private readonly initialsCache = new Map<string, string[][]>();
+  /** For each letter, the positions of the acronyms' names that hold a word starting with it; made on first use. */
+  private namesByLetter: Map<string, number[]> | undefined;
+  private readonly scorer: Bm25Scorer;
+  /** Final scores of the passages a question touched (reused: a question would otherwise allocate one). */
+  private readonly finalScores: Float64Array;
   /** The inverse document frequency of a term no passage holds: the most informative a word can be. */
   readonly maxIdf: number;
-  private bm25: Bm25Scorer | undefined;
 
+  /**
+   * Indexes the passages, or takes the structures SearchIndex.restore read back from a snapshot (`built`, which
+   * then stands for the passages).
+   */
   constructor(
-    private readonly passages: readonly Passage[],
+    passages: readonly Passage[],
     private readonly acronyms: AcronymKnowledge,
     synonyms: readonly ExpansionGroup[] = [],
     private readonly ranking: RankingOptions = DEFAULT_RANKING,
+    built: IndexStructures = buildStructures(passages),
   ) {
+    ({ index: this.index, documentFrequency: this.documentFrequency, vocabulary: this.vocabulary } = built);
     this.expander = new Expander([...acronyms.groups, ...synonyms]);
-    this.miniSearch = new MiniSearch<IndexedDocument>({
-      fields: [...FIELDS],
-      storeFields: [],
-      // Documents reach MiniSearch already analyzed, as terms separated by spaces.
-      tokenize: (terms) => terms.split(' ').filter((term) => term !== ''),
-      processTerm: (term) => term,
-      searchOptions: {
-        ...passThrough,
-        boost: { text: 1, context: ranking.contextBoost, title: ranking.titleBoost },
-        // Classic BM25 (d = 0): MiniSearch's BM25+ default lifts long passages that merely mention a word.
-        bm25: { k: ranking.k1, b: ranking.b, d: 0 },
-      },
-    });
-
-    // Each passage is analyzed once; its neighbours' context and its title reuse the terms.
-    const passageTerms = passages.map((passage) => {
-      const terms: string[] = [];
-      for (const token of tokenize(passage.text)) {
-        if (token.terms.length === 0) continue;
-        this.vocabulary.add(token.word);
-        terms.push(...token.terms);
-      }
-      for (const term of new Set(terms)) {
-        this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
-      }
-      return terms.join(' ');
-    });
-    const titleTerms = new Map<string, string>();
-    const documents: IndexedDocument[] = passages.map((passage, id) => {
-      const neighbour = (other: number) => (passages[other]?.file === passage.file ? (passageTerms[other] ?? '') : '');
-      let title = titleTerms.get(passage.title);
-      if (title === undefined) {
-        title = analyze(passage.title).join(' ');
-        titleTerms.set(passage.title, title);
-        for (const term of title.split(' ')) if (term !== '') this.titleTerms.add(term);
-      }
-      return { id, text: passageTerms[id] ?? '', context: `${neighbour(id - 1)} ${neighbour(id + 1)}`, title };
-    });
-    this.miniSearch.addAll(documents);
+    const boosts = byField({ text: 1, context: ranking.contextBoost, title: ranking.titleBoost });
+    this.scorer = new Bm25Scorer(this.index, boosts, ranking.k1, ranking.b);
+    this.finalScores = new Float64Array(this.index.documentCount);
     this.maxIdf = this.idfOf(0);
   }
 
+  /**
+   * The index in its persisted form: everything built from the passages, with the acronyms learned from them. It
+   * shares the index's arrays, to be written out at once, not changed.
+   */
+  snapshot(): SearchIndexSnapshot {
+    const terms = [...this.index.terms.keys()];
+    return {
+      format: SNAPSHOT_FORMAT,
+      documentCount: this.index.documentCount,
+      terms: terms.join(''),
+      termLengths: Uint32Array.from(terms, (term) => term.length),
+      documentFrequency: this.documentFrequency,
+      fields: this.index.fields,
+      vocabulary: this.vocabulary.snapshot(),
+      acronyms: this.acronyms,
+    };
+  }
+
+  /**
+   * The index a snapshot was taken of, answering exactly as it did, given the synonyms it was built with (the
+   * persisted index is keyed by them). Throws when the snapshot is of another format or not whole.
+   */
+  static restore(
+    snapshot: SearchIndexSnapshot,
+    synonyms: readonly ExpansionGroup[] = [],
+    ranking: RankingOptions = DEFAULT_RANKING,
+  ): SearchIndex {
+    if (snapshot?.format !== SNAPSHOT_FORMAT) throw new Error(`the snapshot is not of format ${SNAPSHOT_FORMAT}`);
+    const { documentCount, terms: joined, termLengths, documentFrequency, fields, acronyms } = snapshot;
+    if (!Number.isInteger(documentCount) || documentCount < 0 || typeof joined !== 'string') {
+      throw new Error('the snapshot is not whole');
+    }
+    if (!(termLengths instanceof Uint32Array) || !(documentFrequency instanceof Uint32Array)) {
+      throw new Error('the snapshot’s terms are not in their persisted form');
+    }
+    if (!Array.isArray(fields) || fields.length !== FIELD_COUNT) {
+      throw new Error(`the snapshot has not ${FIELD_COUNT} fields`);
+    }
+    if (!Array.isArray(acronyms?.groups) || !Array.isArray(acronyms?.names)) {
+      throw new Error('the snapshot has no acronyms');
+    }
+    const terms = new Map<string, number>();
+    let offset = 0;
+    for (let id = 0; id < termLengths.length; id++) {
+      const end = offset + (termLengths[id] as number);
+      terms.set(joined.slice(offset, end), id);
+      offset = end;
+    }
+    if (offset !== joined.length || terms.size !== termLengths.length || documentFrequency.length !== terms.size) {
+      throw new Error('the snapshot’s terms do not add up');
+    }
+    const ownFields = fields.map((field): FieldPostings => {
+      const { offsets, documents, frequencies, lengths, averageLength } = field ?? {};
+      const arrays = [offsets, documents, frequencies, lengths];
+      if (!arrays.every((array) => array instanceof Uint32Array) || typeof averageLength !== 'number') {
+        throw new Error('the snapshot’s postings are not in their persisted form');
+      }
+      const [ownOffsets, ownDocuments, ownFrequencies, ownLengths] = (arrays as Uint32Array[]).map(withOwnBuffer);
+      return {
+        offsets: ownOffsets as Uint32Array,
+        documents: ownDocuments as Uint32Array,
+        frequencies: ownFrequencies as Uint32Array,
+        lengths: ownLengths as Uint32Array,
+        averageLength,
+      };
+    });
+    const index = new InvertedIndex(terms, ownFields, documentCount);
+    index.validate();
+    const vocabulary = Vocabulary.restore(snapshot.vocabulary);
+    const structures = { index, documentFrequency: withOwnBuffer(documentFrequency), vocabulary };
+    return new SearchIndex([], acronyms, synonyms, ranking, structures);
+  }
+
   private idfOf(documentFrequency: number): number {
-    const count = this.passages.length;
+    const count = this.index.documentCount;
     return Math.log(1 + (count - documentFrequency + 0.5) / (documentFrequency + 0.5));
   }
 
   /** Does any passage or title hold the term? */
   private knows(term: string): boolean {
-    return this.documentFrequency.has(term) || this.titleTerms.has(term);
+    const id = this.index.termId(term);
+    return id !== undefined && ((this.documentFrequency[id] as number) > 0 || this.index.postingCount(TITLE, id) > 0);
+  }
+
+  /** How many passages hold the term in their own text. */
+  private frequencyOf(term: string): number {
+    const id = this.index.termId(term);
+    return id === undefined ? 0 : (this.documentFrequency[id] as number);
   }
 
   /** The long forms of an acronym the sources use but never define, by the initials of their names (WATW). */
   private namesByInitials(word: string): string[][] {
     let found = this.initialsCache.get(word);
     if (found === undefined) {
-      found = findByInitials(this.acronyms.names, word.toUpperCase()).map((name) => analyze(name.join(' ')));
+      const acronym = word.toUpperCase();
+      found = findByInitials(this.namesWithInitials(acronym), acronym).map((name) => analyze(name.join(' ')));
       this.initialsCache.set(word, found);
     }
     return found;
+  }
+
+  /**
+   * The acronyms' names, in order, less those that cannot spell `acronym`: a long form gives each of its letters by
+   * a word's initial, so a name lacking a word that starts with one of them is passed over. Trying every name costs
+   * milliseconds per acronym, and questions bring new ones all the time.
+   */
+  private namesWithInitials(acronym: string): ReadonlyArray<readonly string[]> {
+    const { names } = this.acronyms;
+    if (this.namesByLetter === undefined) {
+      this.namesByLetter = new Map();
+      for (const [position, name] of names.entries()) {
+        for (const initial of new Set(name.map((nameWord) => nameWord.toLowerCase()[0] ?? ''))) {
+          const positions = this.namesByLetter.get(initial) ?? [];
+          positions.push(position);
+          this.namesByLetter.set(initial, positions);
+        }
+      }
+    }
+    // The letters as findByInitials matches them: UTF-16 code units, as it indexes strings.
+    const letters = [...new Set(acronym.toLowerCase().replace(/&/g, '').split(''))];
+    if (letters.length === 0) return names;
+    const candidates = letters.map((letter) => this.namesByLetter?.get(letter) ?? []);
+    candidates.sort((a, b) => a.length - b.length);
+    const [fewest = [], ...others] = candidates;
+    const held = others.map((positions) => new Set(positions));
+    return fewest
+      .filter((position) => held.every((positions) => positions.has(position)))
+      .map((position) => names[position] as readonly string[]);
   }
 
   /** Turns a question into weighted index terms: spelling corrected, acronyms and synonyms expanded. */
@@ -221,7 +399,7 @@ export class SearchIndex {
       }
       for (const { term, weight } of expansionsOf[index] ?? []) add(term, weight);
       const known = terms.size > 0;
-      const frequencies = [...terms.keys()].map((term) => this.documentFrequency.get(term) ?? 0);
+      const frequencies = [...terms.keys()].map((term) => this.frequencyOf(term));
       const idf = known ? this.idfOf(Math.max(...frequencies, 0) || 1) : this.maxIdf;
       words.push({ word: token.word, terms: [...terms].map(([term, weight]) => ({ term, weight })), idf, known });
     }
@@ -229,7 +407,7 @@ export class SearchIndex {
     const termWeights = new Map<string, number>();
     for (const word of words) {
       for (const { term, weight } of word.terms) {
-        const weighted = weight * this.idfOf(this.documentFrequency.get(term) ?? 0);
+        const weighted = weight * this.idfOf(this.frequencyOf(term));
         termWeights.set(term, Math.max(termWeights.get(term) ?? 0, weighted));
       }
     }
@@ -252,78 +430,111 @@ export class SearchIndex {
 
     const totalIdf = plan.words.reduce((sum, word) => sum + word.idf, 0);
     const scoring = this.scorer.score([...terms.values()], plan.words);
-    const coverageOf = (shortId: number) => (totalIdf > 0 ? scoring.holding(shortId).heldIdf / totalIdf : 0);
-    const { touched } = scoring;
-    const scores = new Float64Array(touched.length);
-    touched.forEach((shortId, at) => {
-      scores[at] = scoring.bm25(shortId) * (1 + this.ranking.coordination * coverageOf(shortId));
-    });
-    const best = topByScore(scores, (at) => scoring.passage(touched[at] as number), options.limit);
-    const hits = best.map((at) => {
-      const shortId = touched[at] as number;
-      const { heldIdf, wordsHeld } = scoring.holding(shortId);
-      return {
-        passage: scoring.passage(shortId),
-        score: scores[at] as number,
-        coverage: coverageOf(shortId),
-        evidence: heldIdf,
-        wordsHeld,
-      };
+    const { touched, touchedCount, bm25, heldIdf } = scoring;
+    const { coordination } = this.ranking;
+    const scores = this.finalScores.subarray(0, touchedCount);
+    for (let at = 0; at < touchedCount; at++) {
+      const coverage = totalIdf > 0 ? (heldIdf[at] as number) / totalIdf : 0;
+      scores[at] = (bm25[touched[at] as number] as number) * (1 + coordination * coverage);
+    }
+    const hits = topByScore(scores, touched, options.limit).map((at): Hit => {
+      const passage = touched[at] as number;
+      const { heldIdf: evidence, wordsHeld } = scoring.holding(passage);
+      const coverage = totalIdf > 0 ? evidence / totalIdf : 0;
+      return { passage, score: scores[at] as number, coverage, evidence, wordsHeld };
     });
     return { hits, plan };
   }
 
-  /** Made on first use, from whichever MiniSearch the index holds (built here, or read back from a persisted one). */
-  private get scorer(): Bm25Scorer {
-    this.bm25 ??= new Bm25Scorer(
-      this.miniSearch,
-      [
-        { field: 'text', boost: 1 },
-        { field: 'context', boost: this.ranking.contextBoost },
-        { field: 'title', boost: this.ranking.titleBoost },
-      ],
-      this.ranking.k1,
-      this.ranking.b,
-    );
-    return this.bm25;
+  /**
+   * The question as an embedding model should read it. Each word that neither the sources nor the model know
+   * ("numbr", "chinatwon") is replaced by the sources' word one edit away, if there is one: the model would see only
+   * meaningless pieces of it, where lexical search still finds it by its corrections. A word the model knows ("lads",
+   * "mums") is left as asked, as are names, numbers and contractions. And an acronym whose long form the sources
+   * hold, by its initials, in one way only, is followed by it ("ECOP (English Collective of Prostitutes)"): the
+   * model knows the words, not what the sources abbreviate them to.
+   */
+  readableQuestion(question: string, modelKnows: (word: string) => boolean): string {
+    let readable = '';
+    let copiedUpTo = 0;
+    const replace = (start: number, end: number, text: string) => {
+      readable += question.slice(copiedUpTo, start) + text;
+      copiedUpTo = end;
+    };
+    for (const token of tokenize(question)) {
+      const original = question.slice(token.start, token.end);
+      const acronym = /^(\p{Lu}{2,8})(?:['’]?s)?$/u.exec(original)?.[1];
+      if (acronym !== undefined) {
+        // Spelt the same but for case ("Women at the Well", "Women at The Well"), long forms are one: the first.
+        const longForms = new Map<string, string>();
+        for (const name of findByInitials(this.acronyms.names, acronym)) {
+          const spelt = name.join(' ');
+          if (!longForms.has(spelt.toLowerCase())) longForms.set(spelt.toLowerCase(), spelt);
+        }
+        const [longForm, ...others] = longForms.values();
+        if (longForm !== undefined && others.length === 0) replace(token.start, token.end, `${original} (${longForm})`);
+        continue;
+      }
+      const isName = token.start > 0 && /^\p{Lu}/u.test(original);
+      if (token.terms.length === 0 || token.terms.some((term) => this.knows(term)) || isName) continue;
+      if (!/^\p{L}+$/u.test(original) || modelKnows(token.word) || modelKnows(token.word.replace(/s$/, ''))) continue;
+      const [correction] = this.vocabulary.corrections(token.word, 1);
+      if (correction !== undefined && editDistance(token.word, correction, 1) <= 1) {
+        replace(token.start, token.end, correction);
+      }
+    }
+    return readable + question.slice(copiedUpTo);
   }
 }
 
 /**
- * Positions of the `limit` highest scores, best first (ties: source order), without sorting every passage that
- * matched a word: a min-heap keeps the best so far, its root the worst of them, the one a better score replaces.
+ * Positions of the `limit` highest scores, best first (ties: the passage first in order), without sorting every
+ * passage that matched a word: a min-heap keeps the best so far, its root the worst of them, the one a better score
+ * replaces. `passages[at]` is the passage scored `scores[at]`.
  */
-function topByScore(scores: Float64Array, orderOf: (at: number) => number, limit: number): number[] {
+function topByScore(scores: Float64Array, passages: Uint32Array, limit: number): number[] {
   const better = (a: number, b: number) => {
-    const difference = (scores[a] as number) - (scores[b] as number);
-    return difference > 0 || (difference === 0 && orderOf(a) < orderOf(b));
+    const scoreA = scores[a] as number;
+    const scoreB = scores[b] as number;
+    return scoreA > scoreB || (scoreA === scoreB && (passages[a] as number) < (passages[b] as number));
   };
   const byRank = (a: number, b: number) => (better(a, b) ? -1 : better(b, a) ? 1 : 0);
-  if (scores.length <= limit * 4) return Array.from(scores.keys()).sort(byRank).slice(0, limit);
+  const count = scores.length;
+  if (limit <= 0) return [];
+  if (count <= limit * 4) return Array.from({ length: count }, (_, at) => at).sort(byRank).slice(0, limit);
   const heap: number[] = [];
-  const swap = (i: number, j: number) => ([heap[i], heap[j]] = [heap[j] as number, heap[i] as number]);
-  for (let at = 0; at < scores.length; at++) {
-    if (heap.length < limit) {
-      heap.push(at);
-      for (let child = heap.length - 1; child > 0; ) {
-        const parent = (child - 1) >> 1;
-        if (!better(heap[parent] as number, heap[child] as number)) break;
-        swap(child, parent);
-        child = parent;
-      }
-    } else if (limit > 0 && better(at, heap[0] as number)) {
-      heap[0] = at;
-      for (let node = 0; ; ) {
-        const left = 2 * node + 1;
-        const right = left + 1;
-        let worst = node;
-        if (left < heap.length && better(heap[worst] as number, heap[left] as number)) worst = left;
-        if (right < heap.length && better(heap[worst] as number, heap[right] as number)) worst = right;
-        if (worst === node) break;
-        swap(node, worst);
-        node = worst;
-      }
+  for (let at = 0; at < limit; at++) {
+    let child = heap.length;
+    heap.push(at);
+    while (child > 0) {
+      const parent = (child - 1) >> 1;
+      const parentAt = heap[parent] as number;
+      if (!better(parentAt, at)) break;
+      heap[child] = parentAt;
+      child = parent;
     }
+    heap[child] = at;
+  }
+  // Most entries do not beat the worst kept, and are turned away on its score alone, kept at hand.
+  let worstScore = scores[heap[0] as number] as number;
+  for (let at = limit; at < count; at++) {
+    if ((scores[at] as number) < worstScore || !better(at, heap[0] as number)) continue;
+    // Sift the new entry down from the root, moving the worse child up, until no child is worse.
+    const size = heap.length;
+    let node = 0;
+    for (;;) {
+      const left = 2 * node + 1;
+      if (left >= size) break;
+      const right = left + 1;
+      let worst = left;
+      if (right < size && better(heap[left] as number, heap[right] as number)) worst = right;
+      const worstAt = heap[worst] as number;
+      if (!better(at, worstAt)) break;
+      heap[node] = worstAt;
+      node = worst;
+    }
+    heap[node] = at;
+    worstScore = scores[heap[0] as number] as number;
   }
   return heap.sort(byRank);
 }

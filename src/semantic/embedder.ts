@@ -22,6 +22,24 @@ export interface EmbeddingModel {
    * sources do and do not answer (bench/semantic.ts): high enough that no question off the sources' subject reaches it.
    */
   readonly answerFloor: number;
+  /**
+   * The similarity from which a passage is on the question's subject: with at least one of the question's words
+   * found, it answers a question asked in other words ("pull a weapon" for "produced a knife"). Calibrated as
+   * answerFloor is, below it: questions off the subject that share a word with the sources ("the weather in London")
+   * stay under it.
+   */
+  readonly subjectFloor: number;
+  /**
+   * The similarity under which no sentence of the sources is about the question: a question that shares a few
+   * common words with them ("How do I change the oil in my car?") is not answered, unless a passage holds every one
+   * of its words (a name, a rare term: those embed poorly). Calibrated as answerFloor is.
+   */
+  readonly unrelatedCeiling: number;
+  /**
+   * The whole words the model's tokenizer knows. A question's word that neither the sources nor the model know is
+   * taken for a typo and corrected before the question is embedded (SearchIndex.readableQuestion).
+   */
+  words(): Promise<ReadonlySet<string>>;
   /** URL of the module whose default export is this model: worker threads load their own copy from it. */
   readonly module: string;
   /** Reads the weights into memory. Each thread that embeds loads its own Embedder. */

@@ -28,11 +28,17 @@ export interface SemanticOptions {
   readonly onProgress?: (status: SearchStatus) => void;
 }
 
-/** The fused ranking of a question, and whether its meaning alone makes the best passage an answer. */
+/**
+ * How close in meaning the sources' closest sentence is to a question, by the model's calibrated similarities:
+ * `answers` from its answer floor, `on-subject` from its subject floor, `unrelated` under its unrelated ceiling,
+ * `unsure` between.
+ */
+export type Closeness = 'answers' | 'on-subject' | 'unsure' | 'unrelated';
+
+/** The fused ranking of a question, and how close in meaning the sources come to it. */
 export interface HybridRanking {
   readonly ranking: ScoredPassage[];
-  /** The closest sentence of any passage is at least as close as the model's answer floor. */
-  readonly answersByMeaning: boolean;
+  readonly closeness: Closeness;
   /** A passage's sentence closest in meaning to the question, as a range of its text. */
   closestSentence(passage: number): TextRange;
 }
@@ -83,9 +89,22 @@ export class SemanticSearch {
     return this.vectors.complete;
   }
 
-  /** The question's vector once ranking is hybrid; undefined while passage vectors are still being computed. */
-  async embedQuestion(question: string): Promise<Float32Array | undefined> {
-    return this.ready ? this.vectors.embedQuestion(question) : undefined;
+  /** How long embedding a question asked now would take, in ms (0 while ranking is lexical): see PassageVectors. */
+  questionWaitMs(question: string): number {
+    return this.ready ? this.vectors.questionWaitMs(question) : 0;
+  }
+
+  /**
+   * The question's vector once ranking is hybrid; undefined while passage vectors are still being computed.
+   * `readable` rewrites the question for the model, given the words the model knows (SearchIndex.readableQuestion).
+   */
+  async embedQuestion(
+    question: string,
+    readable: (modelKnows: (word: string) => boolean) => string = () => question,
+  ): Promise<Float32Array | undefined> {
+    if (!this.ready) return undefined;
+    const words = await this.model.words();
+    return this.vectors.embedQuestion(readable((word) => words.has(word)));
   }
 
   /**
@@ -94,11 +113,10 @@ export class SemanticSearch {
    */
   rank(lexical: readonly ScoredPassage[], questionVector: Float32Array, limit: number): HybridRanking | undefined {
     if (!this.ready) return undefined;
-    const similarities = this.vectors.similarities(questionVector);
-    const closest = similarities.reduce((best, similarity) => Math.max(best, similarity), -1);
+    const { byPassage, closest } = this.vectors.similarities(questionVector);
     return {
-      ranking: fuse(lexical, similarities, this.fusion, limit),
-      answersByMeaning: closest >= this.model.answerFloor,
+      ranking: fuse(lexical, byPassage, this.fusion, limit),
+      closeness: closenessOf(closest, this.model),
       closestSentence: (passage) => this.vectors.closestSentence(passage, questionVector),
     };
   }
@@ -107,4 +125,10 @@ export class SemanticSearch {
   close(): void {
     this.vectors.stop();
   }
+}
+
+function closenessOf(similarity: number, model: EmbeddingModel): Closeness {
+  if (similarity >= model.answerFloor) return 'answers';
+  if (similarity >= model.subjectFloor) return 'on-subject';
+  return similarity < model.unrelatedCeiling ? 'unrelated' : 'unsure';
 }

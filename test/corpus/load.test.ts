@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DataFolderError, loadSources, titleOf } from '../../src/corpus/load.js';
 import { dataFolder } from '../helpers.js';
@@ -58,7 +59,56 @@ describe('loading the data folder', () => {
   });
 });
 
+describe('loading many files', () => {
+  it('keeps the order of paths and of warnings whatever the number of files', async () => {
+    const files: Record<string, string | Uint8Array> = {};
+    const expectedFiles: string[] = [];
+    const expectedWarnings: string[] = [];
+    for (let at = 0; at < 600; at++) {
+      const name = `${String(at % 7)}/${String(at).padStart(4, '0')}.txt`;
+      const kind = at % 10;
+      if (kind === 3) {
+        files[name] = Uint8Array.from([0x41, 0x00]);
+        expectedWarnings.push(`skipped ${name}: it is a binary file (it holds NUL bytes), not text`);
+      } else if (kind === 6) {
+        files[name] = '  \n';
+        expectedWarnings.push(`skipped ${name}: it is empty`);
+      } else {
+        files[name] = `Title ${at}\n\nText of file ${at}.`;
+        expectedFiles.push(name);
+      }
+    }
+    const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const { sources, warnings } = await load(files);
+    expect(sources.map((source) => source.file)).toEqual(expectedFiles.sort(order));
+    // Warnings come in path order, as each file is read.
+    const pathOf = (warning: string) => warning.split(' ')[1] ?? '';
+    expect(warnings).toEqual([...expectedWarnings].sort((a, b) => order(pathOf(a), pathOf(b))));
+    expect(sources.find((source) => source.file === '1/0001.txt')?.title).toBe('Title 1');
+  });
+});
+
+/** The title's line as the loader first found it, reading every line: titleOf must start from the same. */
+function titleLineByEveryLine(text: string, file: string): string {
+  const lines = text.split('\n').map((line) => line.trim());
+  const heading = file.toLowerCase().endsWith('.md') ? lines.find((line) => /^#{1,6}\s+\S/.test(line)) : undefined;
+  return heading ?? lines.find((candidate) => candidate !== '') ?? '';
+}
+
 describe('titles', () => {
+  it('are what reading every line gives, for text and Markdown alike', () => {
+    const pieces = ['# ', '## ', '#', '####### ', ' ', '\t', '\u00a0', '\n', '\n\n', 'Title', '**bold**', 'word. ', '`x`'];
+    const piece = fc.constantFrom(...pieces);
+    const text = fc.array(piece, { maxLength: 40 }).map((pieces) => pieces.join(''));
+    fc.assert(
+      fc.property(text, fc.constantFrom('a.txt', 'b.md', 'dir/C.MD'), (source, file) => {
+        expect(titleOf(source, file)).toBe(titleOf(titleLineByEveryLine(source, file), file));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+
   it('is the first non-empty line of a text file', () => {
     expect(titleOf('\n\n  Sex workers’ call for Met help  \nbody', 'a.txt')).toBe('Sex workers’ call for Met help');
   });

@@ -1,13 +1,15 @@
-import { embedLength } from 'discord.js';
+import { ButtonBuilder, ButtonStyle, embedLength } from 'discord.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Answer, RankedPassage, TextRange } from '../../src/answer.js';
 import type { Source } from '../../src/corpus/types.js';
 import { parsePassageChoice, passageChoiceValue } from '../../src/discord/commands/ask.js';
 import { answerMessage } from '../../src/discord/components/answer-pages.js';
+import { button } from '../../src/discord/components/buttons.js';
 import { postButtons } from '../../src/discord/components/post-match.js';
 import {
   AUTOCOMPLETE_CHOICE_LIMIT,
+  BUTTON_LABEL_LIMIT,
   CUSTOM_ID_LIMIT,
   EMBED_DESCRIPTION_LIMIT,
   EMBED_TITLE_LIMIT,
@@ -118,6 +120,18 @@ describe('escaping', () => {
     fc.assert(
       fc.property(markdownish, (text) => {
         expect(unescapeText(escapeText(text))).toBe(text);
+      }),
+    );
+  });
+
+  it('escapes a text as it escapes each of its lines: no rule reaches across a line break', () => {
+    const lines = fc.string({
+      unit: fc.constantFrom('a', ' ', '  ', '*', '**', '_', '__', '~~', '||', '`', '\\', '# ', '- ', '-#', '> ', '1.', '[', '@', 'here', '\n'),
+      maxLength: 40,
+    });
+    fc.assert(
+      fc.property(lines, (text) => {
+        expect(escapeText(text)).toBe(text.split('\n').map(escapeText).join('\n'));
       }),
     );
   });
@@ -313,6 +327,25 @@ describe('custom_ids', () => {
       .map((button) => ('custom_id' in button ? button.custom_id : ''));
     expect(ids).toEqual(['ask:previous:2', 'ask:next:4', 'src:0123456789abcdef', 'pin', 'post:0123456789abcdef', 'post:fedcba9876543210']);
     for (const id of ids) expect(id.length).toBeLessThanOrEqual(CUSTOM_ID_LIMIT);
+  });
+});
+
+describe('buttons', () => {
+  it('are the JSON discord.js builders made, without the cost of building them', () => {
+    const built = new ButtonBuilder().setCustomId('pin').setLabel('Pin').setEmoji('📌').setStyle(ButtonStyle.Secondary);
+    // The builder adds `animated: false` to a Unicode emoji, which Discord ignores.
+    const { emoji, ...rest } = built.toJSON() as { emoji: { name: string } };
+    expect(button('pin', 'Pin', ButtonStyle.Secondary, { emoji: '📌' })).toEqual({ ...rest, emoji: { name: emoji.name } });
+    const disabled = new ButtonBuilder().setCustomId('ask:next:1').setLabel('Next match').setStyle(ButtonStyle.Primary).setDisabled(true);
+    expect(button('ask:next:1', 'Next match', ButtonStyle.Primary, { disabled: true })).toEqual(disabled.toJSON());
+  });
+
+  it('refuse a custom_id or a label longer than Discord takes', () => {
+    expect(() => button('x'.repeat(CUSTOM_ID_LIMIT + 1), 'Label', ButtonStyle.Primary)).toThrow(RangeError);
+    expect(() => button('id', 'x'.repeat(BUTTON_LABEL_LIMIT + 1), ButtonStyle.Primary)).toThrow(RangeError);
+    expect(button('x'.repeat(CUSTOM_ID_LIMIT), 'x'.repeat(BUTTON_LABEL_LIMIT), ButtonStyle.Primary).custom_id).toHaveLength(
+      CUSTOM_ID_LIMIT,
+    );
   });
 });
 

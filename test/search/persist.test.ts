@@ -1,10 +1,12 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { loadSources, SYNONYMS_FILE } from '../../src/corpus/load.js';
 import { parseSynonyms } from '../../src/search/expansions.js';
-import { Library } from '../../src/library.js';
+import { indexPassages, Library } from '../../src/library.js';
 import { IndexCache } from '../../src/search/persist.js';
+import type { SearchIndex, SearchIndexSnapshot } from '../../src/search/search-index.js';
 import { dataFolder, SEED_DATA } from '../helpers.js';
 
 /** Questions that exercise every structure the persisted index holds: terms, corrections, acronyms, synonyms, prefixes. */
@@ -89,6 +91,75 @@ describe('the persisted index', () => {
     const library = await Library.open({ dataDir, cacheDir, warn: (message) => warnings.push(message) });
     expect(warnings).toEqual([expect.stringContaining('could not read the persisted index')]);
     expect(answersOf(library)).toEqual(answersOf(await Library.open({ dataDir })));
+  });
+
+  it('is rebuilt, with a warning, when the file was cut short', async () => {
+    const dataDir = await seedCopy();
+    const cacheDir = await dataFolder({});
+    await Library.open({ dataDir, cacheDir });
+    const [name] = await readdir(cacheDir);
+    const file = path.join(cacheDir, name ?? '');
+    await truncate(file, Math.floor((await readFile(file)).length / 2));
+    const warnings: string[] = [];
+    const library = await Library.open({ dataDir, cacheDir, warn: (message) => warnings.push(message) });
+    expect(warnings).toEqual([expect.stringContaining('could not read the persisted index')]);
+    expect(answersOf(library)).toEqual(answersOf(await Library.open({ dataDir })));
+    // Rebuilt and written again: the next start reads it without a word.
+    warnings.length = 0;
+    expect(answersOf(await Library.open({ dataDir, cacheDir, warn: (message) => warnings.push(message) }))).toEqual(
+      answersOf(library),
+    );
+    expect(warnings).toEqual([]);
+  });
+
+  it('is rebuilt, with a warning, when its arrays do not fit together', async () => {
+    const dataDir = await seedCopy();
+    const cacheDir = await dataFolder({});
+    const sources = await loadSources(dataDir);
+    const { groups } = parseSynonyms(await readFile(path.join(dataDir, SYNONYMS_FILE), 'utf8'));
+    const built = indexPassages(sources, groups);
+    const snapshot = built.index.snapshot();
+    const [text, ...others] = snapshot.fields;
+    if (text === undefined) throw new Error('the index has no fields');
+    // A passage that does not exist, named where a file damaged on disk might name it.
+    const damaged: SearchIndexSnapshot = {
+      ...snapshot,
+      fields: [{ ...text, documents: text.documents.map((document) => document + built.passages.length) }, ...others],
+    };
+    const cache = new IndexCache(cacheDir, dataDir, sources, groups);
+    await cache.save({ passages: built.passages, index: { snapshot: () => damaged } as SearchIndex }, () => {});
+    const warnings: string[] = [];
+    expect(await cache.load((message) => warnings.push(message))).toBeUndefined();
+    expect(warnings).toEqual([expect.stringContaining('could not read the persisted index')]);
+    const library = await Library.open({ dataDir, cacheDir, warn: () => {} });
+    expect(answersOf(library)).toEqual(answersOf(await Library.open({ dataDir })));
+  });
+
+  it('is rebuilt without a word when an earlier version wrote it', async () => {
+    const dataDir = await seedCopy();
+    const cacheDir = await dataFolder({});
+    const sources = await loadSources(dataDir);
+    const { groups } = parseSynonyms(await readFile(path.join(dataDir, SYNONYMS_FILE), 'utf8'));
+    // Version 1 wrote the whole index in Node's serialization format, with the key inside.
+    const cache = new IndexCache(cacheDir, dataDir, sources, groups);
+    await writeFile(cache.file, serialize({ key: 'an earlier key', passages: [] }));
+    const warnings: string[] = [];
+    const library = await Library.open({ dataDir, cacheDir, warn: (message) => warnings.push(message) });
+    expect(warnings).toEqual([]);
+    expect(answersOf(library)).toEqual(answersOf(await Library.open({ dataDir })));
+  });
+
+  it('keeps passages that are not cut from the sources as they are', async () => {
+    const dataDir = await seedCopy();
+    const cacheDir = await dataFolder({});
+    const sources = await loadSources(dataDir);
+    const built = indexPassages(sources, []);
+    const [first, ...others] = built.passages;
+    if (first === undefined) throw new Error('the seeds have no passages');
+    const passages = [{ ...first, text: `${first.text} (edited)` }, ...others];
+    const cache = new IndexCache(cacheDir, dataDir, sources, []);
+    await cache.save({ passages, index: built.index }, () => {});
+    expect((await cache.load(() => {}))?.passages).toEqual(passages);
   });
 
   it('keeps one file per data folder', async () => {

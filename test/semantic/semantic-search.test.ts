@@ -78,16 +78,54 @@ describe('hybrid ranking', () => {
     expect(bestSentence).toBe('Half of the people who come cannot register with a family doctor.');
   });
 
+  it('finds a clause buried in a long sentence, and sets the whole sentence apart', async () => {
+    const longSentence =
+      'We hope you will work with the partner agencies on housing, transport, schools, libraries, parks and the ' +
+      'arts to take a joined-up approach to planning for the city over the coming decade (there is a notable ' +
+      'trend where we now support a third of the people who come to us to register with a family doctor) and we ' +
+      'would welcome a chance to meet your team in the new year to discuss the budget for every one of these areas.';
+    const library = await openHybrid(
+      await dataFolder({
+        'letter.txt': `${longSentence}\n`,
+        // Closer in meaning than the long sentence read whole: yet it does not say how many.
+        'drop-in.txt': 'Once a week a family doctor visits patients at our drop-in.\n',
+        'trains.txt': FIXTURE['trains.txt'],
+      }),
+    );
+    expect(await library.semanticSearchComplete()).toBe(true);
+    const [best] = (await library.answer('How many of them need help seeing a GP?')).results;
+    expect(best?.file).toBe('letter.txt');
+    expect(best?.text.slice(...best.bestSentence)).toBe(longSentence);
+  });
+
   it('still finds by their words what the sources say, and refuses what they do not', async () => {
     const library = await openHybrid(await dataFolder(FIXTURE));
     expect(await library.semanticSearchComplete()).toBe(true);
     const raid = await library.answer(IN_ITS_WORDS);
     expect(raid.answered).toBe(true);
     expect(raid.results[0]?.file).toBe('police.txt');
+    // Asked in other words, sharing only "women" with its answer: words alone refuse it, words and meaning answer it.
+    expect(library.ask(PARAPHRASE).answered).toBe(false);
+    const paraphrase = await library.answer(PARAPHRASE);
+    expect(paraphrase.answered).toBe(true);
+    expect(paraphrase.results[0]?.file).toBe('care.txt');
     const offTopic = ['What is the weather in Leeds?', 'Who painted the Mona Lisa?', 'how do I reset my password'];
     for (const question of offTopic) {
       expect((await library.answer(question)).answered).toBe(false);
     }
+  });
+});
+
+describe('questions read for meaning', () => {
+  it('are read with their typos corrected to the sources’ words, and real words left as asked', async () => {
+    const laws = 'New laws on drinking in the street came in last year.\n';
+    const library = await openHybrid(await dataFolder({ 'police.txt': FIXTURE['police.txt'], 'laws.txt': laws }));
+    expect(await library.semanticSearchComplete()).toBe(true);
+    const vectorOf = async (question: string) => Array.from((await library.embedQuestion(question)) ?? []);
+    // "arested" is in neither the sources nor the model's vocabulary: a typo of the sources' "arrested".
+    expect(await vectorOf('Who was arested after the raid?')).toEqual(await vectorOf('Who was arrested after the raid?'));
+    // "lads" is no word of the sources, but a word all the same: not turned into their "laws", one edit away.
+    expect(await vectorOf('Did the lads run?')).not.toEqual(await vectorOf('Did the laws run?'));
   });
 });
 

@@ -1,7 +1,13 @@
-import { InteractionContextType, MessageFlags, SlashCommandBuilder, userMention } from 'discord.js';
+import {
+  InteractionContextType,
+  MessageFlags,
+  SlashCommandBuilder,
+  userMention,
+  type InteractionReplyOptions,
+} from 'discord.js';
 import type { SlashCommand } from '../context.js';
 import { answerMessage, matchesFor, pickedView, rankedView } from '../components/answer-pages.js';
-import { AUTOCOMPLETE_CHOICE_LIMIT, AUTOCOMPLETE_CHOICES_LIMIT } from '../limits.js';
+import { AUTOCOMPLETE_CHOICE_LIMIT, AUTOCOMPLETE_CHOICES_LIMIT, INITIAL_RESPONSE_MS } from '../limits.js';
 import { fitQuestion, notFoundEmbed, suggestionName } from '../render.js';
 import { PASSAGE_GONE, replyPrivately } from '../replies.js';
 import { cutAtWord, collapseWhitespace } from '../text.js';
@@ -19,6 +25,13 @@ export function parsePassageChoice(value: string): { passageId: string; question
   const match = /^passage:([0-9a-f]{16}):(.*)$/s.exec(value);
   return match ? { passageId: match[1] as string, question: match[2] as string } : undefined;
 }
+
+/**
+ * Reading a question for meaning (hybrid search) takes tens of milliseconds, one question at a time: when more than a
+ * third of Discord's time for a first response would pass waiting for it, /ask defers ("citebot is thinking…") and
+ * answers in that message once the question is read. The rest of the time covers a wrong estimate and the network.
+ */
+const DEFER_WHEN_WAIT_EXCEEDS_MS = INITIAL_RESPONSE_MS / 3;
 
 export default {
   data: new SlashCommandBuilder()
@@ -46,26 +59,45 @@ export default {
     const question = fitQuestion(picked ? picked.question : value);
     logger.debug({ question }, 'question');
 
-    const answer = matchesFor(library, question, await library.embedQuestion(question));
     const passage = picked && library.passage(picked.passageId);
     if (picked && !passage) {
       await replyPrivately(interaction, PASSAGE_GONE);
       return { answered: false };
     }
+
+    const deferred = library.questionWaitMs(question) > DEFER_WHEN_WAIT_EXCEEDS_MS;
+    if (deferred) await interaction.deferReply(hide ? { flags: MessageFlags.Ephemeral } : {});
+    // Said privately: once a public reply is deferred, its "thinking" message gives way to a private one.
+    const sayPrivately = async (message: Pick<InteractionReplyOptions, 'embeds'>) => {
+      if (!deferred) return void (await interaction.reply({ ...message, flags: MessageFlags.Ephemeral }));
+      if (hide) return void (await interaction.editReply(message));
+      await interaction.deleteReply();
+      await interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });
+    };
+
+    const answer = matchesFor(library, question, await library.embedQuestion(question));
     const view = passage ? pickedView(library, question, answer, passage) : rankedView(question, answer, 0);
     if (!view) {
       // Never a weak passage presented as an answer: say so, privately, and name the closest sources.
-      await interaction.reply({ embeds: [notFoundEmbed(question, answer, sourceBaseUrl)], flags: MessageFlags.Ephemeral });
+      await sayPrivately({ embeds: [notFoundEmbed(question, answer, sourceBaseUrl)] });
       return { answered: false };
     }
-    await interaction.reply({
+    const message = {
       ...answerMessage(view, sourceBaseUrl, !hide),
       ...(mention && {
         content: `Suggested for ${userMention(mention.id)}`,
         allowedMentions: { users: [mention.id] },
       }),
-      ...(hide && { flags: MessageFlags.Ephemeral }),
-    });
+    };
+    if (!deferred) {
+      await interaction.reply({ ...message, ...(hide && { flags: MessageFlags.Ephemeral }) });
+    } else if (mention && !hide) {
+      // An edited message pings no one: the suggestion is posted anew, so that the member it names is told.
+      await interaction.deleteReply();
+      await interaction.followUp(message);
+    } else {
+      await interaction.editReply(message);
+    }
     return { answered: true };
   },
 

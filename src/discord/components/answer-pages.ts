@@ -1,10 +1,11 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, type APIEmbed } from 'discord.js';
+import { ButtonStyle, MessageFlags, type APIButtonComponentWithCustomId, type APIEmbed } from 'discord.js';
 import type { Answer } from '../../answer.js';
 import type { Passage } from '../../corpus/types.js';
 import type { Library } from '../../library.js';
 import type { ButtonHandler } from '../context.js';
 import { answerEmbed, questionFromTitle, type ExplainedPassage, type MatchPosition } from '../render.js';
 import { OUT_OF_DATE, replyPrivately } from '../replies.js';
+import { button, buttonRow, type ButtonRow } from './buttons.js';
 import { pinButton } from './pin.js';
 import { showSourceButton } from './show-source.js';
 
@@ -33,7 +34,7 @@ export interface AnswerView {
 
 export interface AnswerMessage {
   embeds: APIEmbed[];
-  components: ActionRowBuilder<ButtonBuilder>[];
+  components: ButtonRow[];
 }
 
 /**
@@ -59,28 +60,24 @@ export function pickedView(library: Library, question: string, answer: Answer, p
   return { question, passage: { ...passage, ...library.explain(passage, question) }, position: { rank: undefined, total } };
 }
 
-function pageButtons({ rank, total }: MatchPosition): ButtonBuilder[] {
-  const previous = new ButtonBuilder()
-    .setCustomId(pageCustomId('previous', Math.max(0, (rank ?? 0) - 1)))
-    .setLabel('Previous')
-    .setStyle(ButtonStyle.Secondary)
-    .setDisabled(rank === undefined || rank === 0);
+function pageButtons({ rank, total }: MatchPosition): APIButtonComponentWithCustomId[] {
+  const previous = button(pageCustomId('previous', Math.max(0, (rank ?? 0) - 1)), 'Previous', ButtonStyle.Secondary, {
+    disabled: rank === undefined || rank === 0,
+  });
   const nextRank = rank === undefined ? 0 : rank + 1;
-  const next = new ButtonBuilder()
-    .setCustomId(pageCustomId('next', Math.min(nextRank, Math.max(0, total - 1))))
-    .setLabel('Next match')
-    .setStyle(ButtonStyle.Primary)
-    .setDisabled(nextRank >= total);
+  const next = button(pageCustomId('next', Math.min(nextRank, Math.max(0, total - 1))), 'Next match', ButtonStyle.Primary, {
+    disabled: nextRank >= total,
+  });
   return [previous, next];
 }
 
 /** The answer message: its embed, then Previous / Next match / Show source, and 📌 Pin under a public answer. */
 export function answerMessage(view: AnswerView, sourceBaseUrl: string | undefined, pinnable: boolean): AnswerMessage {
-  const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+  const row = buttonRow([
     ...pageButtons(view.position),
     showSourceButton(view.passage.id),
     ...(pinnable ? [pinButton()] : []),
-  );
+  ]);
   return {
     embeds: [answerEmbed(view.question, view.passage, view.position, sourceBaseUrl)],
     components: [row],

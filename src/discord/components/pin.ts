@@ -1,18 +1,18 @@
 import {
-  ActionRowBuilder,
-  ButtonBuilder,
   ButtonStyle,
   ComponentType,
   DiscordAPIError,
   MessageFlags,
   PermissionFlagsBits,
   RESTJSONErrorCodes,
+  type APIButtonComponentWithCustomId,
   type ButtonInteraction,
 } from 'discord.js';
 import type { ButtonHandler } from '../context.js';
 import { AUDIT_LOG_REASON_LIMIT, BUTTON_LABEL_LIMIT } from '../limits.js';
 import { OUT_OF_DATE, replyPrivately } from '../replies.js';
 import { cutAtWord } from '../text.js';
+import { button, buttonRow, type ButtonRow } from './buttons.js';
 import { parseShowSourceCustomId, showSourceButton } from './show-source.js';
 
 const PIN_CUSTOM_ID = 'pin';
@@ -37,15 +37,17 @@ function missingPermissionsNotice(missing: readonly string[]): string {
   );
 }
 
-export function pinButton(): ButtonBuilder {
-  return new ButtonBuilder().setCustomId(PIN_CUSTOM_ID).setLabel('Pin').setEmoji('📌').setStyle(ButtonStyle.Secondary);
+const PIN_EMOJI = '📌';
+
+export function pinButton(): APIButtonComponentWithCustomId {
+  return button(PIN_CUSTOM_ID, 'Pin', ButtonStyle.Secondary, { emoji: PIN_EMOJI });
 }
 
-function pinnedButton(moderator: string): ButtonBuilder {
-  return pinButton()
-    .setLabel(cutAtWord(`Pinned by ${moderator}`, BUTTON_LABEL_LIMIT))
-    .setStyle(ButtonStyle.Success)
-    .setDisabled(true);
+function pinnedButton(moderator: string): APIButtonComponentWithCustomId {
+  return button(PIN_CUSTOM_ID, cutAtWord(`Pinned by ${moderator}`, BUTTON_LABEL_LIMIT), ButtonStyle.Success, {
+    emoji: PIN_EMOJI,
+    disabled: true,
+  });
 }
 
 function moderatorName(interaction: ButtonInteraction): string {
@@ -58,14 +60,12 @@ function moderatorName(interaction: ButtonInteraction): string {
  * A pinned answer is frozen: "Next match" and "Previous" would change what the pin shows, so they go;
  * "Show source" stays and the pin button says who pinned it.
  */
-function pinnedComponents(interaction: ButtonInteraction, moderator: string): ActionRowBuilder<ButtonBuilder> {
-  const row = new ActionRowBuilder<ButtonBuilder>();
+function pinnedComponents(interaction: ButtonInteraction, moderator: string): ButtonRow {
   const passageId = interaction.message.components
     .flatMap((current) => (current.type === ComponentType.ActionRow ? current.components : []))
     .map((component) => (component.type === ComponentType.Button ? parseShowSourceCustomId(component.customId ?? '') : undefined))
     .find((id) => id !== undefined);
-  if (passageId) row.addComponents(showSourceButton(passageId));
-  return row.addComponents(pinnedButton(moderator));
+  return buttonRow([...(passageId ? [showSourceButton(passageId)] : []), pinnedButton(moderator)]);
 }
 
 function isDiscordError(error: unknown, code: number): boolean {

@@ -1,9 +1,10 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
+import { ButtonStyle } from 'discord.js';
 import type { Passage } from '../../corpus/types.js';
 import type { ButtonHandler } from '../context.js';
 import { questionFromTitle } from '../render.js';
 import { OUT_OF_DATE, PASSAGE_GONE, replyPrivately } from '../replies.js';
 import { answerMessage, matchesFor, pickedView } from './answer-pages.js';
+import { button, buttonRow, type ButtonRow } from './buttons.js';
 
 const FAMILY = 'post';
 
@@ -17,14 +18,9 @@ function parsePostCustomId(customId: string): string | undefined {
 }
 
 /** One "Post match N" button per match shown. */
-export function postButtons(passages: readonly Passage[]): ActionRowBuilder<ButtonBuilder> {
-  return new ActionRowBuilder<ButtonBuilder>().addComponents(
-    passages.map((passage, index) =>
-      new ButtonBuilder()
-        .setCustomId(postCustomId(passage.id))
-        .setLabel(`Post match ${index + 1}`)
-        .setStyle(ButtonStyle.Primary),
-    ),
+export function postButtons(passages: readonly Passage[]): ButtonRow {
+  return buttonRow(
+    passages.map((passage, index) => button(postCustomId(passage.id), `Post match ${index + 1}`, ButtonStyle.Primary)),
   );
 }
 

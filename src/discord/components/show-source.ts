@@ -1,9 +1,10 @@
-import { AttachmentBuilder, ButtonBuilder, ButtonStyle, MessageFlags } from 'discord.js';
+import { AttachmentBuilder, ButtonStyle, MessageFlags, type APIButtonComponentWithCustomId } from 'discord.js';
 import type { Source } from '../../corpus/types.js';
 import type { ButtonHandler } from '../context.js';
 import { ATTACHMENT_BYTES_LIMIT } from '../limits.js';
 import { formatBytes, sourceContextEmbed } from '../render.js';
 import { OUT_OF_DATE, PASSAGE_GONE, replyPrivately } from '../replies.js';
+import { button } from './buttons.js';
 
 const FAMILY = 'src';
 /** Passages on each side of the cited one. */
@@ -18,12 +19,8 @@ export function parseShowSourceCustomId(customId: string): string | undefined {
   return /^src:([0-9a-f]{16})$/.exec(customId)?.[1];
 }
 
-export function showSourceButton(passageId: string): ButtonBuilder {
-  return new ButtonBuilder()
-    .setCustomId(showSourceCustomId(passageId))
-    .setLabel('Show source')
-    .setEmoji('📄')
-    .setStyle(ButtonStyle.Secondary);
+export function showSourceButton(passageId: string): APIButtonComponentWithCustomId {
+  return button(showSourceCustomId(passageId), 'Show source', ButtonStyle.Secondary, { emoji: '📄' });
 }
 
 /**

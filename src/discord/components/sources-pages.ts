@@ -1,9 +1,10 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type APIEmbed } from 'discord.js';
+import { ButtonStyle, type APIEmbed } from 'discord.js';
 import type { Library } from '../../library.js';
 import type { ButtonHandler } from '../context.js';
 import { describeSearch } from '../../semantic/progress.js';
 import { pageCount, sourcesPageEmbed, SOURCES_PER_PAGE } from '../render.js';
 import { OUT_OF_DATE, replyPrivately } from '../replies.js';
+import { button, buttonRow, type ButtonRow } from './buttons.js';
 
 const FAMILY = 'sources';
 
@@ -21,7 +22,7 @@ function parsePageCustomId(customId: string): number | undefined {
 export function sourcesMessage(
   library: Library,
   requestedPage: number,
-): { embeds: APIEmbed[]; components: ActionRowBuilder<ButtonBuilder>[] } {
+): { embeds: APIEmbed[]; components: ButtonRow[] } {
   const entries = library.sources.map((source) => ({ source, passageCount: library.passagesOf(source.file).length }));
   const pages = pageCount(entries.length, SOURCES_PER_PAGE);
   const page = Math.min(requestedPage, pages - 1);
@@ -29,18 +30,12 @@ export function sourcesMessage(
   const search = library.searchStatus.mode === 'hybrid' ? describeSearch(library.searchStatus) : undefined;
   const embeds = [sourcesPageEmbed(entries, page, search)];
   if (pages === 1) return { embeds, components: [] };
-  const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    new ButtonBuilder()
-      .setCustomId(pageCustomId('previous', Math.max(0, page - 1)))
-      .setLabel('Previous')
-      .setStyle(ButtonStyle.Secondary)
-      .setDisabled(page === 0),
-    new ButtonBuilder()
-      .setCustomId(pageCustomId('next', Math.min(page + 1, pages - 1)))
-      .setLabel('Next')
-      .setStyle(ButtonStyle.Secondary)
-      .setDisabled(page === pages - 1),
-  );
+  const row = buttonRow([
+    button(pageCustomId('previous', Math.max(0, page - 1)), 'Previous', ButtonStyle.Secondary, { disabled: page === 0 }),
+    button(pageCustomId('next', Math.min(page + 1, pages - 1)), 'Next', ButtonStyle.Secondary, {
+      disabled: page === pages - 1,
+    }),
+  ]);
   return { embeds, components: [row] };
 }
 

@@ -81,6 +81,7 @@ export class DiscordEmulator {
   readonly #interactions: InteractionRegistry;
   readonly #gateway: Gateway;
   readonly #rest: RestApi;
+  #connectionsOpened = 0;
 
   static async start(options: EmulatorOptions): Promise<DiscordEmulator> {
     const server = createServer();
@@ -125,6 +126,7 @@ export class DiscordEmulator {
       gatewayUrl: () => gatewayUrl,
     });
 
+    server.on('connection', () => this.#connectionsOpened++);
     server.on('request', (request, response) => {
       this.#rest.handle(request, response).catch((error: unknown) => {
         response.writeHead(500, { 'content-type': 'text/plain' });
@@ -138,6 +140,11 @@ export class DiscordEmulator {
         socket.destroy();
       }
     });
+  }
+
+  /** TCP connections the bot opened so far: REST connections, and one gateway connection per shard. */
+  get connectionsOpened(): number {
+    return this.#connectionsOpened;
   }
 
   /** Every REST request received, in order of arrival. */
