@@ -388,7 +388,10 @@ export async function measureDiscord(options: DiscordOptions): Promise<Section> 
       'Goals: /ask median ≤ 5 ms, autocomplete median ≤ 3 ms, ≥ 1,000 /ask per second, no lost or duplicated reply. ' +
         'The emulator runs in the benchmark process, so the two processes share this machine’s cores. It does not ' +
         'hold the bot to Discord’s 3-second deadline for the first reply: a reply after it would be refused by ' +
-        'Discord, and that interaction lost (“replies after 3 s”). “Repeats refused” counts interactions whose ' +
+        'Discord, and that interaction lost (“first replies after 3 s”). A deferred reply (“deferred”: the bot ' +
+        'answered “thinking…” at once, as it does when questions wait to be read for meaning) counts as the first ' +
+        'reply; its answer, filled in later, counts for “last reply after s”, “answers” and “/ask per second”, and ' +
+        'the median and p99 are of first replies. “Repeats refused” counts interactions whose ' +
         'accepted reply the bot sent again (a request retried after its answer was late), which Discord refuses with ' +
         '40060: the member still sees one reply.',
     ],

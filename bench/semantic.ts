@@ -440,7 +440,7 @@ export async function measureSemantic(options: SemanticBenchOptions): Promise<Se
     ],
   });
   tables.push({
-    caption: 'Query latency, ms: the question embedded on the answering thread (hybrid), then ranked, top 10',
+    caption: 'Query latency, ms: the question embedded (hybrid: in its worker thread), then ranked, top 10',
     columns: ['corpus', 'mode', 'queries', 'p50', 'p99'],
     rows: latencyRows,
   });
@@ -449,7 +449,7 @@ export async function measureSemantic(options: SemanticBenchOptions): Promise<Se
     columns: ['moment', 'RSS'],
     rows: [
       ['at start', megabytes(rssAtStart)],
-      [`model loaded on the answering thread (${fixed(modelLoadSeconds, 2)} s)`, megabytes(rssWithModel)],
+      [`model loaded, as each thread that embeds loads it (${fixed(modelLoadSeconds, 2)} s)`, megabytes(rssWithModel)],
       [
         `peak while ${threads ?? 'the default number of'} worker threads computed the seed vectors`,
         megabytes(seedFromScratch.peak),
@@ -463,7 +463,8 @@ export async function measureSemantic(options: SemanticBenchOptions): Promise<Se
     intro: [
       `Measured with ${minilm.id} on ${os.cpus().length} cores ` +
         `(load average ${os.loadavg().map((load) => load.toFixed(1)).join(' / ')}). ` +
-        'Passages are embedded sentence by sentence; a passage is as close to a question as its closest sentence, ' +
+        'Passages are embedded sentence by sentence, and a sentence of more than 32 words in windows of 32 words too; ' +
+        'a passage is as close to a question as its closest sentence or window, ' +
         'with a fifth of the weight on its second closest. ' +
         'Hybrid ranking fuses every passage the lexical ranking finds with the 100 closest (or as many as asked for), ' +
         'min-max normalising each score over those candidates.',

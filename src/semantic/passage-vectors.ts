@@ -2,8 +2,8 @@ import type { TextRange } from '../answer.js';
 import type { Warn } from '../corpus/load.js';
 import type { Passage } from '../corpus/types.js';
 import { sentenceRanges } from '../corpus/sentences.js';
-import type { Embedder, EmbeddingModel } from './embedder.js';
-import { embedInWorkers } from './pool.js';
+import type { EmbeddingModel } from './embedder.js';
+import { embedInWorkers, QuestionWorker } from './pool.js';
 import { textKey, VectorStore } from './vector-store.js';
 
 /** How far the passage vectors are. */
@@ -106,7 +106,7 @@ export class PassageVectors {
   /** The sentence each row's text lies in: a long sentence is embedded as several overlapping windows. */
   private readonly sentenceOfRow: readonly TextRange[];
   private readonly abort = new AbortController();
-  private questionEmbedder: Promise<Embedder> | undefined;
+  private readonly questionWorker: QuestionWorker;
   private readonly questionVectors = new Map<string, Float32Array>();
   /** Questions are embedded one at a time, in order: each waits for the one before it. */
   private questionQueue: Promise<unknown> = Promise.resolve();
@@ -120,6 +120,7 @@ export class PassageVectors {
     private readonly options: PassageVectorsOptions,
     store: VectorStore,
   ) {
+    this.questionWorker = new QuestionWorker(options.model);
     const segments = passages.map(segmentsOf);
     this.firstRow = new Uint32Array(passages.length + 1);
     for (const [index, texts] of segments.entries()) {
@@ -186,6 +187,7 @@ export class PassageVectors {
   /** Stops computing vectors (those computed so far stay stored). Ranking stays as it is. */
   stop(): void {
     this.abort.abort(new Error('the library was closed'));
+    this.questionWorker.stop();
   }
 
   /**
@@ -197,20 +199,17 @@ export class PassageVectors {
   }
 
   /**
-   * The question's vector, computed on this thread (a few tens of milliseconds once the model is loaded). Questions
-   * are embedded one at a time, and the event loop is handed back between them: under a burst, replies and other
-   * interactions are served while questions wait to be embedded.
+   * The question's vector, computed in a worker thread of its own (a few tens of milliseconds once the model is
+   * loaded), one question at a time: under a burst, replies and other interactions are served on this thread while
+   * questions wait for their vectors.
    */
   async embedQuestion(question: string): Promise<Float32Array> {
     const remembered = this.questionVectors.get(question);
     if (remembered !== undefined) return remembered;
     this.questionsWaiting++;
     const turn = this.questionQueue.then(async () => {
-      await new Promise((resolve) => setImmediate(resolve));
-      this.questionEmbedder ??= this.options.model.load();
-      const embedder = await this.questionEmbedder;
       const started = performance.now();
-      const [vector] = await embedder.embed([question]);
+      const vector = await this.questionWorker.embed(question);
       this.questionMs = 0.8 * this.questionMs + 0.2 * (performance.now() - started);
       return vector;
     });
@@ -323,8 +322,7 @@ export class PassageVectors {
       await writes;
       this.stateNow = 'ready';
       // The model that embeds questions is loaded now, rather than by the first question asked.
-      this.questionEmbedder ??= model.load();
-      this.questionEmbedder.catch(() => {});
+      void this.questionWorker.start();
     } catch (error) {
       await writes;
       this.stateNow = this.abort.signal.aborted ? 'stopped' : 'failed';

@@ -17,7 +17,7 @@ export interface BatchRequest {
 export type WorkerMessage =
   | { readonly kind: 'ready' }
   | { readonly kind: 'vectors'; readonly first: number; readonly vectors: Float32Array[] }
-  | { readonly kind: 'failed'; readonly message: string };
+  | { readonly kind: 'failed'; readonly first: number; readonly message: string };
 
 /**
  * Texts handed to a worker at a time: small enough that progress moves every second or so and that the threads
@@ -107,4 +107,83 @@ export function embedInWorkers(
       worker.on('exit', (code) => finish(new Error(`an embedding worker stopped unexpectedly (exit code ${code})`)));
     }
   });
+}
+
+/**
+ * One worker thread that embeds questions, in the order asked: the thread that answers never runs the model, so
+ * questions waiting for their vectors never hold up replies or other interactions. Started on first use; it keeps
+ * the process alive only while a question waits for it.
+ */
+export class QuestionWorker {
+  #started: Promise<Worker> | undefined;
+  #nextRequest = 0;
+  readonly #waiting = new Map<number, { resolve(vector: Float32Array): void; reject(error: Error): void }>();
+  /** Stop once no question waits: a library replaced by a reload still answers the questions it was asked. */
+  #stopping = false;
+
+  constructor(private readonly model: EmbeddingModel) {}
+
+  /** The text's vector; rejects when the worker fails. */
+  embed(text: string): Promise<Float32Array> {
+    const request = this.#nextRequest++;
+    return new Promise<Float32Array>((resolve, reject) => {
+      this.#waiting.set(request, { resolve, reject });
+      this.start().then(
+        (worker) => {
+          worker.ref();
+          worker.postMessage({ first: request, texts: [text] } satisfies BatchRequest);
+        },
+        (error: Error) => this.#settle(request, error),
+      );
+    });
+  }
+
+  /** Starts the worker (loading its copy of the model), if it is not running. */
+  start(): Promise<Worker> {
+    if (this.#started !== undefined) return this.#started;
+    const started = new Promise<Worker>((resolve, reject) => {
+      const settings: WorkerSettings = { modelModule: this.model.module };
+      const worker = new Worker(workerEntry, { workerData: settings });
+      worker.unref();
+      const ended = (error: Error) => {
+        if (this.#started === started) this.#started = undefined;
+        reject(error);
+        for (const request of [...this.#waiting.keys()]) this.#settle(request, error);
+      };
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.kind === 'ready') resolve(worker);
+        else if (message.kind === 'vectors') this.#settle(message.first, message.vectors[0]);
+        else this.#settle(message.first, new Error(`embedding failed: ${message.message}`));
+        if (this.#waiting.size > 0) return;
+        worker.unref();
+        if (this.#stopping) this.#terminate();
+      });
+      worker.on('error', ended);
+      // A worker can end without an error event (out of memory, an abort inside WebAssembly).
+      worker.on('exit', (code) => ended(new Error(`the question worker stopped (exit code ${code})`)));
+    });
+    started.catch(() => {});
+    this.#started = started;
+    return started;
+  }
+
+  /** Stops the worker once no question waits for it (at once if none does). */
+  stop(): void {
+    this.#stopping = true;
+    if (this.#waiting.size === 0) this.#terminate();
+  }
+
+  #terminate(): void {
+    const started = this.#started;
+    this.#started = undefined;
+    void started?.then((worker) => worker.terminate(), () => {});
+  }
+
+  #settle(request: number, outcome: Float32Array | Error | undefined): void {
+    const waiting = this.#waiting.get(request);
+    if (waiting === undefined) return;
+    this.#waiting.delete(request);
+    if (outcome instanceof Float32Array) waiting.resolve(outcome);
+    else waiting.reject(outcome ?? new Error('the embedding model returned no vector for the question'));
+  }
 }

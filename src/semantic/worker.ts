@@ -23,7 +23,8 @@ port.on('message', (request: BatchRequest) => {
       const buffers = vectors.map((vector) => vector.buffer as ArrayBuffer);
       post({ kind: 'vectors', first: request.first, vectors }, buffers);
     },
-    (error: unknown) => post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) =>
+      post({ kind: 'failed', first: request.first, message: error instanceof Error ? error.message : String(error) }),
   );
 });
 post({ kind: 'ready' });
