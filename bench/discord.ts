@@ -24,10 +24,6 @@ export interface DiscordOptions {
   readonly beirDir: string | undefined;
   readonly devQuestionsFile: string;
   readonly quick: boolean;
-  /** The search modes to measure, the default mode first; every mode when undefined. */
-  readonly modes?: readonly SearchMode[];
-  /** Node flags for the bot's process, e.g. `--cpu-prof` to see where its time goes under the burst. */
-  readonly botNodeFlags?: readonly string[];
 }
 
 const STRING_OPTION = 3;
@@ -81,20 +77,12 @@ async function startBotProcess(
   botMain: string,
   dataDir: string,
   mode: SearchMode,
-  nodeFlags: readonly string[] = [],
 ): Promise<Bot> {
-  const child = spawn(process.execPath, [...nodeFlags, botMain], {
+  const child = spawn(process.execPath, [botMain], {
     cwd: REPO_ROOT,
     env: {
-      PATH: process.env.PATH ?? '',
-      DISCORD_TOKEN: emulator.token,
-      DISCORD_API_URL: emulator.apiUrl,
-      DISCORD_CLIENT_ID: '',
-      DISCORD_GUILD_ID: '',
-      SOURCE_BASE_URL: '',
-      DATA_DIR: dataDir,
-      // The production default: one log line per interaction, written (to nowhere) as in production.
-      LOG_LEVEL: 'info',
+      // At the production log level: one log line per interaction, written (to nowhere) as in production.
+      ...emulator.botEnvironment(dataDir),
       // No fair-use limit: the emulator has three members, and the limit (a few answers per member every few
       // seconds) would answer nearly every question of the benchmark with "slow down".
       ANSWER_LIMIT: '0',
@@ -283,7 +271,7 @@ async function measureMode(
   const emulator = await startEmulator();
   let bot: Bot | undefined;
   try {
-    bot = await startBotProcess(emulator, botMain, options.dataDir, mode, options.botNodeFlags);
+    bot = await startBotProcess(emulator, botMain, options.dataDir, mode);
     await untilSearchIsComplete(emulator);
     const askLatencies = await sequentialLatencies(rounds, warmUp, (round) => ask(emulator, sequence(round)));
     const autocompleteLatencies = await sequentialLatencies(rounds, warmUp, (round) =>
@@ -364,7 +352,7 @@ export async function measureDiscord(options: DiscordOptions): Promise<Section> 
   const { rounds, warmUp, burstSize } = sizesOf(options);
   const { questions, fromBeir } = await distinctQuestions(options, warmUp + rounds + burstSize);
   // The default mode first; every mode gets the same questions, each bot asked each of them once.
-  const modes = options.modes ?? [DEFAULT_SEARCH_MODE, ...SEARCH_MODES.filter((mode) => mode !== DEFAULT_SEARCH_MODE)];
+  const modes = [DEFAULT_SEARCH_MODE, ...SEARCH_MODES.filter((mode) => mode !== DEFAULT_SEARCH_MODE)];
   const botMain = await compileBot();
   const results: ModeResult[] = [];
   for (const mode of modes) results.push(await measureMode(options, botMain, mode, questions));

@@ -53,26 +53,11 @@ export function sourceUrl(baseUrl: string, file: string, [first, last]: Passage[
   return `${baseUrl}/${path}#L${first}-L${last}`;
 }
 
-/**
- * Citations already written, by everything they are written from. The same passages are cited over and over (an
- * answer cites one, "not in the sources" names three near the question), and escaping a citation costs more than
- * finding it again. Forgotten all at once when full: the passages cited lately come back at once.
- */
-const citations = new Map<string, string>();
-const CITATIONS_REMEMBERED = 10_000;
-
 /** `📄 003_00d230ab06dfad54.txt · line 20 · Title`, a link to the lines when a base URL is configured. */
 export function citation(passage: Pick<Passage, 'file' | 'title' | 'lines'>, sourceBaseUrl: string | undefined): string {
-  const [first, last] = passage.lines;
-  const key = `${first}\n${last}\n${passage.file}\n${passage.title}\n${sourceBaseUrl ?? ''}`;
-  const remembered = citations.get(key);
-  if (remembered !== undefined) return remembered;
   const title = cutAtWord(collapseWhitespace(passage.title), CITATION_TITLE_CHARS);
   const label = escapeText(`📄 ${passage.file} · ${describeLines(passage.lines)} · ${title}`);
-  const cited = sourceBaseUrl ? `[${label}](${sourceUrl(sourceBaseUrl, passage.file, passage.lines)})` : label;
-  if (citations.size >= CITATIONS_REMEMBERED) citations.clear();
-  citations.set(key, cited);
-  return cited;
+  return sourceBaseUrl ? `[${label}](${sourceUrl(sourceBaseUrl, passage.file, passage.lines)})` : label;
 }
 
 /* ---------- the quoted passage ---------- */

@@ -198,6 +198,9 @@ export class SearchIndex {
   private readonly documentFrequency: Uint32Array;
   private readonly vocabulary: Vocabulary;
   private readonly expander: Expander;
+  /** Long forms by the acronym their initials spell (upper case), as written: questions bring the same ones again. */
+  private readonly longFormsCache = new Map<string, string[][]>();
+  /** The same long forms as index terms, by the acronym as the question's word holds it (lower case). */
   private readonly initialsCache = new Map<string, string[][]>();
   /** For each letter, the positions of the acronyms' names that hold a word starting with it; made on first use. */
   private namesByLetter: Map<string, number[]> | undefined;
@@ -320,9 +323,18 @@ export class SearchIndex {
   private namesByInitials(word: string): string[][] {
     let found = this.initialsCache.get(word);
     if (found === undefined) {
-      const acronym = word.toUpperCase();
-      found = findByInitials(this.namesWithInitials(acronym), acronym).map((name) => analyze(name.join(' ')));
-      this.initialsCache.set(word, found);
+      found = this.longFormsByInitials(word.toUpperCase()).map((name) => analyze(name.join(' ')));
+      remember(this.initialsCache, word, found);
+    }
+    return found;
+  }
+
+  /** The stretches of the sources' names whose initials spell the acronym (upper case), as written. */
+  private longFormsByInitials(acronym: string): string[][] {
+    let found = this.longFormsCache.get(acronym);
+    if (found === undefined) {
+      found = findByInitials(this.namesWithInitials(acronym), acronym);
+      remember(this.longFormsCache, acronym, found);
     }
     return found;
   }
@@ -467,7 +479,7 @@ export class SearchIndex {
       if (acronym !== undefined) {
         // Spelt the same but for case ("Women at the Well", "Women at The Well"), long forms are one: the first.
         const longForms = new Map<string, string>();
-        for (const name of findByInitials(this.acronyms.names, acronym)) {
+        for (const name of this.longFormsByInitials(acronym)) {
           const spelt = name.join(' ');
           if (!longForms.has(spelt.toLowerCase())) longForms.set(spelt.toLowerCase(), spelt);
         }
@@ -537,4 +549,15 @@ function topByScore(scores: Float64Array, passages: Uint32Array, limit: number):
     worstScore = scores[heap[0] as number] as number;
   }
   return heap.sort(byRank);
+}
+
+/**
+ * Questions are anyone's input: a cache keyed by what they hold keeps this many entries at most, dropping the
+ * oldest, so that a long-running bot's memory does not grow with every new word asked.
+ */
+const CACHED_PER_QUESTION_WORD = 4096;
+
+function remember<Value>(cache: Map<string, Value>, key: string, value: Value): void {
+  if (cache.size >= CACHED_PER_QUESTION_WORD) cache.delete(cache.keys().next().value as string);
+  cache.set(key, value);
 }

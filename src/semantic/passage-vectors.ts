@@ -201,26 +201,27 @@ export class PassageVectors {
   /**
    * The question's vector, computed in a worker thread of its own (a few tens of milliseconds once the model is
    * loaded), one question at a time: under a burst, replies and other interactions are served on this thread while
-   * questions wait for their vectors.
+   * questions wait for their vectors. The model reads the text `readAs` gives (the question rewritten for it); a
+   * question asked lately is remembered as asked, and neither rewritten nor embedded again.
    */
-  async embedQuestion(question: string): Promise<Float32Array> {
+  async embedQuestion(question: string, readAs: () => string | Promise<string> = () => question): Promise<Float32Array> {
     const remembered = this.questionVectors.get(question);
     if (remembered !== undefined) return remembered;
     this.questionsWaiting++;
-    const turn = this.questionQueue.then(async () => {
-      const started = performance.now();
-      const vector = await this.questionWorker.embed(question);
-      this.questionMs = 0.8 * this.questionMs + 0.2 * (performance.now() - started);
-      return vector;
-    });
-    this.questionQueue = turn.catch(() => {});
-    let vector: Float32Array | undefined;
+    let vector: Float32Array;
     try {
+      const text = await readAs();
+      const turn = this.questionQueue.then(async () => {
+        const started = performance.now();
+        const embedded = await this.questionWorker.embed(text);
+        this.questionMs = 0.8 * this.questionMs + 0.2 * (performance.now() - started);
+        return embedded;
+      });
+      this.questionQueue = turn.catch(() => {});
       vector = await turn;
     } finally {
       this.questionsWaiting--;
     }
-    if (vector === undefined) throw new Error('the embedding model returned no vector for the question');
     if (this.questionVectors.size >= REMEMBERED_QUESTIONS) {
       this.questionVectors.delete(this.questionVectors.keys().next().value as string);
     }

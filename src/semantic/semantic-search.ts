@@ -103,8 +103,10 @@ export class SemanticSearch {
     readable: (modelKnows: (word: string) => boolean) => string = () => question,
   ): Promise<Float32Array | undefined> {
     if (!this.ready) return undefined;
-    const words = await this.model.words();
-    return this.vectors.embedQuestion(readable((word) => words.has(word)));
+    return this.vectors.embedQuestion(question, async () => {
+      const words = await this.model.words();
+      return readable((word) => words.has(word));
+    });
   }
 
   /**

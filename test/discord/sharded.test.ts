@@ -17,17 +17,7 @@ afterAll(async () => {
 /** `npm run start:sharded`, from the sources, with every setting given so that a developer's .env cannot interfere. */
 function startSharded(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/shard.ts'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DISCORD_TOKEN: emulator.token,
-      DISCORD_API_URL: emulator.apiUrl,
-      DISCORD_CLIENT_ID: '',
-      DISCORD_GUILD_ID: '',
-      SOURCE_BASE_URL: '',
-      DATA_DIR: 'data',
-      LOG_LEVEL: 'info',
-      ...env,
-    },
+    env: { ...emulator.botEnvironment('data'), ...env },
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -143,6 +143,23 @@ export class DiscordEmulator {
   }
 
   /** TCP connections the bot opened so far: REST connections, and one gateway connection per shard. */
+  /**
+   * The environment of a bot process logged in to this emulator from `dataDir`: every setting given, so that a
+   * developer's .env cannot interfere, and the production log level.
+   */
+  botEnvironment(dataDir: string): Record<string, string> {
+    return {
+      PATH: process.env.PATH ?? '',
+      DISCORD_TOKEN: this.token,
+      DISCORD_API_URL: this.apiUrl,
+      DISCORD_CLIENT_ID: '',
+      DISCORD_GUILD_ID: '',
+      SOURCE_BASE_URL: '',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+    };
+  }
+
   get connectionsOpened(): number {
     return this.#connectionsOpened;
   }
