@@ -37,8 +37,6 @@ export const BEIR_DATASETS = [
   { name: 'nfcorpus', label: 'NFCorpus', split: 'dev' },
 ] as const;
 
-export type BeirName = (typeof BEIR_DATASETS)[number]['name'];
-
 async function readJsonLines<T>(file: string): Promise<T[]> {
   const text = await readFile(file, 'utf8');
   return text

@@ -11,7 +11,7 @@ import { documentFileText, documentIdOf, sourceOf, type BeirDocument } from './b
 
 /** A search engine built over a corpus: document ids for a query, best first. */
 export interface Retriever {
-  rank(query: string, limit: number): string[];
+  rank(query: string, limit: number): string[] | Promise<string[]>;
 }
 
 export interface System {
@@ -30,10 +30,10 @@ export const citebot: System = {
   build(documents) {
     const library = new Library('.', documents.map(sourceOf));
     return {
-      rank(query, limit) {
+      async rank(query, limit) {
         // A document ranks where its best passage does.
         const ranked = new Set<string>();
-        for (const { passage } of library.rank(query, limit * PASSAGES_PER_DOCUMENT)) {
+        for (const { passage } of await library.rank(query, limit * PASSAGES_PER_DOCUMENT)) {
           ranked.add(documentIdOf(passage.file));
           if (ranked.size === limit) break;
         }
@@ -69,6 +69,7 @@ export const winkSystem: System = {
   build(documents) {
     const engine = bm25();
     engine.defineConfig({ fldWeights: { body: 1 } });
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- wink's helpers are plain functions, not methods
     engine.definePrepTasks([nlp.string.lowerCase, nlp.string.tokenize0, nlp.tokens.removeWords, nlp.tokens.stem]);
     for (const document of documents) engine.addDoc({ body: documentFileText(document) }, document.id);
     engine.consolidate();

@@ -31,8 +31,9 @@ interface SystemScore {
   readonly msPerQuery: number;
 }
 
-function scoreSystems(dataset: BeirDataset): SystemScore[] {
-  return SYSTEMS.map((system) => {
+async function scoreSystems(dataset: BeirDataset): Promise<SystemScore[]> {
+  const scores: SystemScore[] = [];
+  for (const system of SYSTEMS) {
     const buildStart = performance.now();
     const retriever = system.build(dataset.documents);
     const buildSeconds = (performance.now() - buildStart) / 1000;
@@ -40,14 +41,15 @@ function scoreSystems(dataset: BeirDataset): SystemScore[] {
     const recalls: number[] = [];
     const queryStart = performance.now();
     for (const query of dataset.judgedQueries) {
-      const ranked = retriever.rank(query.text, RANKED_DOCUMENTS);
+      const ranked = await retriever.rank(query.text, RANKED_DOCUMENTS);
       const judgments = dataset.judgments.get(query.id) ?? new Map<string, number>();
       ndcgs.push(ndcgAt(10, ranked, judgments));
       recalls.push(recallAt(RANKED_DOCUMENTS, ranked, judgments));
     }
     const msPerQuery = (performance.now() - queryStart) / Math.max(1, dataset.judgedQueries.length);
-    return { system: system.name, ndcg10: mean(ndcgs), recall100: mean(recalls), buildSeconds, msPerQuery };
-  });
+    scores.push({ system: system.name, ndcg10: mean(ndcgs), recall100: mean(recalls), buildSeconds, msPerQuery });
+  }
+  return scores;
 }
 
 async function beirTable(beirDir: string, quick: boolean): Promise<Table> {
@@ -55,7 +57,7 @@ async function beirTable(beirDir: string, quick: boolean): Promise<Table> {
   for (const { name, label, split } of BEIR_DATASETS) {
     const full = await loadBeir(beirDir, name, split);
     const dataset = quick ? sampleDataset(full, QUICK_DOCUMENTS, QUICK_QUERIES) : full;
-    for (const score of scoreSystems(dataset)) {
+    for (const score of await scoreSystems(dataset)) {
       rows.push([
         `${label} ${split}`,
         count(dataset.documents.length),
@@ -96,7 +98,7 @@ async function devQuestionsTable(file: string, dataDir: string): Promise<Table> 
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as EvalQuestion);
   const library = await Library.open({ dataDir });
-  const outcomes = evaluate(library, questions, DEV_QUESTIONS_TOP);
+  const outcomes = await evaluate(library, questions, DEV_QUESTIONS_TOP);
   const { hitAt1, hitAt3, mrr } = summarise(outcomes);
   const unanswered = outcomes.filter((outcome) => !outcome.answer.answered).length;
   return {

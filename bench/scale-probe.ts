@@ -9,10 +9,9 @@ import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadSources, SYNONYMS_FILE, decodeSourceText } from '../src/corpus/load.js';
-import { parseSynonyms, type ExpansionGroup } from '../src/search/expansions.js';
+import { loadSources } from '../src/corpus/load.js';
 import { IndexCache } from '../src/search/persist.js';
-import { indexPassages, Library } from '../src/library.js';
+import { indexPassages, Library, readSynonyms } from '../src/library.js';
 
 export interface ScaleProbeSpec {
   readonly step: 'build' | 'cold-start';
@@ -57,24 +56,30 @@ function heapAfterGc(): number {
   return process.memoryUsage().heapUsed;
 }
 
-async function readSynonymsOf(dataDir: string): Promise<ExpansionGroup[]> {
-  const bytes = await readFile(path.join(dataDir, SYNONYMS_FILE)).catch(() => undefined);
-  return bytes === undefined ? [] : parseSynonyms(decodeSourceText(bytes, SYNONYMS_FILE, () => {})).groups;
-}
-
-function timeEach(questions: readonly string[], warmUp: number, run: (question: string) => void): number[] {
-  for (const question of questions.slice(0, warmUp)) run(question);
-  return questions.map((question) => {
+async function timeEach(
+  questions: readonly string[],
+  warmUp: number,
+  run: (question: string) => unknown,
+): Promise<number[]> {
+  // A synchronous call (autocomplete) is timed without a turn of the event loop.
+  const runOnce = async (question: string) => {
+    const result = run(question);
+    if (result instanceof Promise) await result;
+  };
+  for (const question of questions.slice(0, warmUp)) await runOnce(question);
+  const samples: number[] = [];
+  for (const question of questions) {
     const started = performance.now();
-    run(question);
-    return performance.now() - started;
-  });
+    await runOnce(question);
+    samples.push(performance.now() - started);
+  }
+  return samples;
 }
 
-function digestOf(library: Library, questions: readonly string[]): string {
+async function digestOf(library: Library, questions: readonly string[]): Promise<string> {
   const hash = createHash('sha256');
   for (const question of questions) {
-    for (const { passage, score } of library.rank(question, 10)) hash.update(`${passage.id}:${score}\n`);
+    for (const { passage, score } of await library.rank(question, 10)) hash.update(`${passage.id}:${score}\n`);
     for (const { id, score } of library.suggest(question.slice(0, Math.ceil(question.length / 2)), 10)) {
       hash.update(`${id}:${score}\n`);
     }
@@ -98,14 +103,14 @@ async function probe(spec: ScaleProbeSpec): Promise<ScaleProbeResult> {
       readMs: coldStartMs,
       coldStartMs,
       readyAfterProcessStartMs,
-      resultsDigest: digestOf(library, spec.questions),
+      resultsDigest: await digestOf(library, spec.questions),
     };
   }
 
   // What Library.open does with an empty cache, step by step, to time each step.
   let started = performance.now();
   const sources = await loadSources(spec.dataDir, warn);
-  const synonyms = await readSynonymsOf(spec.dataDir);
+  const synonyms = await readSynonyms(spec.dataDir, warn);
   const readMs = performance.now() - started;
   started = performance.now();
   const built = indexPassages(sources, synonyms);
@@ -113,7 +118,7 @@ async function probe(spec: ScaleProbeSpec): Promise<ScaleProbeResult> {
   started = performance.now();
   await new IndexCache(spec.cacheDir, spec.dataDir, sources, synonyms).save(built, warn);
   const persistMs = performance.now() - started;
-  const library = new Library(path.resolve(spec.dataDir), sources, synonyms, {}, built);
+  const library = new Library(path.resolve(spec.dataDir), sources, synonyms, built);
   const readyAfterProcessStartMs = performance.now();
   const heapBytes = heapAfterGc() - heapBefore;
   return {
@@ -125,9 +130,9 @@ async function probe(spec: ScaleProbeSpec): Promise<ScaleProbeResult> {
     buildMs,
     persistMs,
     readyAfterProcessStartMs,
-    askMs: timeEach(spec.questions, spec.warmUp, (question) => library.ask(question, { top: MATCHES_PER_QUESTION })),
-    suggestMs: timeEach(spec.partials, spec.warmUp, (partial) => library.suggest(partial, AUTOCOMPLETE_CHOICES)),
-    resultsDigest: digestOf(library, spec.questions),
+    askMs: await timeEach(spec.questions, spec.warmUp, (question) => library.answer(question, { top: MATCHES_PER_QUESTION })),
+    suggestMs: await timeEach(spec.partials, spec.warmUp, (partial) => library.suggest(partial, AUTOCOMPLETE_CHOICES)),
+    resultsDigest: await digestOf(library, spec.questions),
   };
 }
 

@@ -123,20 +123,10 @@ async function hybrid(
   return { computed, seconds: seconds(started) };
 }
 
-async function questionVectors(library: Library, questions: readonly string[]): Promise<Map<string, Float32Array>> {
-  const vectors = new Map<string, Float32Array>();
-  for (const question of questions) {
-    const vector = await library.embedQuestion(question);
-    if (vector === undefined) throw new Error('hybrid search is not ready');
-    vectors.set(question, vector);
-  }
-  return vectors;
-}
-
 /** Documents for a query, ranked where their best passage ranks. */
-function rankDocuments(library: Library, query: string, vector: Float32Array | undefined): string[] {
+async function rankDocuments(library: Library, query: string): Promise<string[]> {
   const ranked = new Set<string>();
-  for (const { passage } of library.rank(query, RANKED_DOCUMENTS * PASSAGES_PER_DOCUMENT, vector)) {
+  for (const { passage } of await library.rank(query, RANKED_DOCUMENTS * PASSAGES_PER_DOCUMENT)) {
     ranked.add(documentIdOf(passage.file));
     if (ranked.size === RANKED_DOCUMENTS) break;
   }
@@ -148,11 +138,11 @@ interface BeirScore {
   readonly recall100: number;
 }
 
-function scoreBeir(library: Library, dataset: BeirDataset, vectors: Map<string, Float32Array> | undefined): BeirScore {
+async function scoreBeir(library: Library, dataset: BeirDataset): Promise<BeirScore> {
   const ndcgs: number[] = [];
   const recalls: number[] = [];
   for (const query of dataset.judgedQueries) {
-    const ranked = rankDocuments(library, query.text, vectors?.get(query.text));
+    const ranked = await rankDocuments(library, query.text);
     const judgments = dataset.judgments.get(query.id) ?? new Map<string, number>();
     ndcgs.push(ndcgAt(10, ranked, judgments));
     recalls.push(recallAt(RANKED_DOCUMENTS, ranked, judgments));
@@ -167,12 +157,8 @@ interface DevScore {
   readonly answered: number;
 }
 
-function scoreDev(
-  library: Library,
-  questions: readonly EvalQuestion[],
-  vectors: Map<string, Float32Array> | undefined,
-): DevScore {
-  const outcomes = evaluate(library, questions, DEV_TOP, vectors);
+async function scoreDev(library: Library, questions: readonly EvalQuestion[]): Promise<DevScore> {
+  const outcomes = await evaluate(library, questions, DEV_TOP);
   return { ...summarise(outcomes), answered: outcomes.filter((outcome) => outcome.answer.answered).length };
 }
 
@@ -180,14 +166,13 @@ function scoreDev(
  * Per-query latency of an answer as the bot computes it: the question embedded when hybrid, then ranked. Run on a
  * freshly started hybrid search, so that no question's vector is remembered yet.
  */
-async function latencies(library: Library, questions: readonly string[], hybridMode: boolean): Promise<number[]> {
+async function latencies(library: Library, questions: readonly string[]): Promise<number[]> {
   // The model that embeds questions is loaded when the vectors are complete: that is start-up, not a question.
-  if (hybridMode) await library.embedQuestion('warm-up');
+  await library.answer('warm-up');
   const samples: number[] = [];
   for (const question of questions) {
     const started = performance.now();
-    const vector = hybridMode ? await library.embedQuestion(question) : undefined;
-    library.ask(question, { top: DEV_TOP, questionVector: vector });
+    await library.answer(question, { top: DEV_TOP });
     samples.push(performance.now() - started);
   }
   return samples;
@@ -286,16 +271,15 @@ export async function measureSemantic(options: SemanticBenchOptions): Promise<Se
     const queries = corpus.dataset
       ? corpus.dataset.judgedQueries.map((query) => query.text)
       : (corpus.dev ?? []).map((question) => question.question);
-    const vectors = await questionVectors(corpus.library, queries);
     for (const mode of MODES) {
       if (mode.fusion) await hybrid(corpus.library, mode.fusion, threads);
-      const modeVectors = mode.fusion ? vectors : undefined;
+      else corpus.library.stopSemanticSearch();
       if (corpus.dataset) {
-        const score = scoreBeir(corpus.library, corpus.dataset, modeVectors);
+        const score = await scoreBeir(corpus.library, corpus.dataset);
         const queryCount = count(corpus.dataset.judgedQueries.length);
         qualityRows.push([corpus.label, queryCount, mode.name, fixed(score.ndcg10, 3), fixed(score.recall100, 3)]);
       } else if (corpus.dev) {
-        const score = scoreDev(corpus.library, corpus.dev, modeVectors);
+        const score = await scoreDev(corpus.library, corpus.dev);
         const answered = `${score.answered} / ${corpus.dev.length}`;
         devRows.push([mode.name, fixed(score.hitAt1, 3), fixed(score.hitAt3, 3), fixed(score.mrr, 3), answered]);
       }
@@ -303,16 +287,18 @@ export async function measureSemantic(options: SemanticBenchOptions): Promise<Se
     for (const weight of SWEPT_WEIGHTS) {
       await hybrid(corpus.library, { method: 'interpolation', lexicalWeight: weight }, threads);
       const row = sweep.get(weight) as string[];
-      if (corpus.dataset) row.push(fixed(scoreBeir(corpus.library, corpus.dataset, vectors).ndcg10, 3));
+      if (corpus.dataset) row.push(fixed((await scoreBeir(corpus.library, corpus.dataset)).ndcg10, 3));
       else if (corpus.dev) {
-        const score = scoreDev(corpus.library, corpus.dev, vectors);
+        const score = await scoreDev(corpus.library, corpus.dev);
         row.push(`${fixed(score.hitAt1, 3)} / ${fixed(score.hitAt3, 3)}`);
       }
     }
-    await hybrid(corpus.library, DEFAULT_FUSION, threads);
     const latencyQueries = corpus.dataset ? corpus.dataset.allQueries.map((query) => query.text) : queries;
     for (const hybridMode of [false, true]) {
-      const samples = await latencies(corpus.library, latencyQueries, hybridMode);
+      // Started afresh, so that no question's vector is remembered yet.
+      if (hybridMode) await hybrid(corpus.library, DEFAULT_FUSION, threads);
+      else corpus.library.stopSemanticSearch();
+      const samples = await latencies(corpus.library, latencyQueries);
       latencyRows.push([
         corpus.label,
         hybridMode ? 'hybrid' : 'lexical',
@@ -341,10 +327,8 @@ export async function measureSemantic(options: SemanticBenchOptions): Promise<Se
   const refusalNotes: string[] = [];
   for (const mode of [MODES[0], MODES[1]] as Mode[]) {
     if (mode.fusion) await hybrid(seed.library, mode.fusion, threads);
-    const answered = async (question: string) => {
-      const questionVector = mode.fusion ? await seed.library.embedQuestion(question) : undefined;
-      return seed.library.ask(question, { questionVector }).answered;
-    };
+    else seed.library.stopSemanticSearch();
+    const answered = async (question: string) => (await seed.library.answer(question)).answered;
     const offAnswered: string[] = [];
     for (const question of OFF_TOPIC) if (await answered(question)) offAnswered.push(question);
     let devAnswered = 0;

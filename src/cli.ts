@@ -4,14 +4,14 @@
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadCoreConfig, type CoreConfig } from './config.js';
+import { ConfigError, loadCoreConfig, searchModeOption } from './config.js';
 import { DataFolderError } from './corpus/load.js';
-import { Library, DEFAULT_TOP } from './library.js';
-import { DEFAULT_INDEX_CACHE_DIR } from './search/persist.js';
-import { describeLines, type Answer, type RankedPassage } from './answer.js';
-import { SEARCH_MODES } from './semantic/hybrid.js';
+import { openLibrary, DEFAULT_TOP, type Library } from './library.js';
+import type { Answer, RankedPassage } from './answer/answer.js';
+import { citationLabel } from './answer/citation.js';
 import { terminalProgress } from './semantic/progress.js';
 import { DEFAULT_VECTOR_CACHE_DIR } from './semantic/vector-store.js';
+import { BY_WORDS_WHILE_READING, NOT_IN_SOURCES } from './messages.js';
 
 const USAGE = `Ask the sources a question; the answer is a passage quoted verbatim, with its citation.
 
@@ -20,19 +20,21 @@ const USAGE = `Ask the sources a question; the answer is a passage quoted verbat
   npm run --silent ask -- --json < questions.txt      (one question a line; one JSON line each)
 
 Options:
-  --json         print JSON: {"question","answered","results":[{"file","title","lines","score","text"}]}
+  --json         print JSON: {"question","answered","search","results":[{"file","title","lines","score","text"}]}
   --top K        how many ranked passages to return (default ${DEFAULT_TOP})
   --data DIR     the folder of source documents (default: DATA_DIR, else ./data)
   --mode MODE    lexical (by words) or hybrid (by words and meaning; default: SEARCH_MODE, else hybrid).
-                 Hybrid answers by words until every passage has been read for meaning; that happens once per
-                 passage, with a progress bar on standard error, and is kept in ${DEFAULT_VECTOR_CACHE_DIR}
-  -h, --help     this text`;
+                 Every passage is read for meaning once, with a progress bar on standard error, and kept in
+                 ${DEFAULT_VECTOR_CACHE_DIR}; questions are answered once it is done
+  --no-wait      hybrid only: answer at once, by words alone while the passages are still being read (each answer
+                 says which search produced it), and stop reading when the questions are answered  -h, --help     this text`;
 
 /** The JSON contract of `--json`: stable field names, `file` relative to the data folder. */
 export function toJson(answer: Answer): object {
   return {
     question: answer.question,
     answered: answer.answered,
+    search: answer.search,
     results: answer.results.map((result) => ({
       file: result.file,
       title: result.title,
@@ -41,10 +43,6 @@ export function toJson(answer: Answer): object {
       text: result.text,
     })),
   };
-}
-
-export function citation(result: RankedPassage): string {
-  return `${result.file}, ${describeLines(result.lines)} · ${result.title}`;
 }
 
 const BOLD = '\u001b[1m';
@@ -82,9 +80,9 @@ function styled(result: RankedPassage): string {
 export function toText(answer: Answer, color = false): string {
   const [best, ...others] = answer.results;
   if (!answer.answered || !best) {
-    const hints = answer.results.slice(0, 3).map((result) => `  - ${citation(result)}`);
+    const hints = answer.results.slice(0, 3).map((result) => `  - ${citationLabel(result)}`);
     return [
-      "I couldn't find that in the sources.",
+      NOT_IN_SOURCES,
       ...(hints.length > 0 ? ['The closest passages, which may not answer it:', ...hints] : []),
     ].join('\n');
   }
@@ -92,8 +90,13 @@ export function toText(answer: Answer, color = false): string {
     .split('\n')
     .map((line) => `> ${line}`.trimEnd())
     .join('\n');
-  const more = others.slice(0, 2).map((result) => `  - ${citation(result)}`);
-  return [quoted, '', `📄 ${citation(best)}`, ...(more.length > 0 ? ['', 'Other matches:', ...more] : [])].join('\n');
+  const more = others.slice(0, 2).map((result) => `  - ${citationLabel(result)}`);
+  return [
+    quoted,
+    '',
+    citationLabel(best),
+    ...(more.length > 0 ? ['', 'Other matches:', ...more] : []),
+  ].join('\n');
 }
 
 async function main(): Promise<number> {
@@ -106,6 +109,7 @@ async function main(): Promise<number> {
         top: { type: 'string' },
         data: { type: 'string' },
         mode: { type: 'string' },
+        'no-wait': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -124,69 +128,70 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  let config: CoreConfig;
-  try {
-    config = loadCoreConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    return 2;
-  }
-  const mode = SEARCH_MODES.find((known) => known === (values.mode ?? config.search.mode));
-  if (mode === undefined) {
-    console.error(`--mode takes ${SEARCH_MODES.join(' or ')} (got "${values.mode}").`);
-    return 2;
-  }
-  // Typed at a terminal, a bar redrawn in place would run over the question being typed: plain lines instead.
-  const interactive = positionals.length === 0 && process.stdin.isTTY === true;
-
   let library: Library;
   try {
-    library = await Library.open({
+    const config = loadCoreConfig();
+    // Typed at a terminal, a bar redrawn in place would run over the question being typed: plain lines instead.
+    const interactive = positionals.length === 0 && process.stdin.isTTY === true;
+    library = await openLibrary({
       dataDir: values.data ?? config.dataDir,
+      mode: searchModeOption(values.mode, config.search.mode),
+      fusion: config.search.fusion,
       warn: (message) => console.error(`warning: ${message}`),
-      cacheDir: DEFAULT_INDEX_CACHE_DIR,
-      ...(mode === 'hybrid' && {
-        semantic: {
-          fusion: config.search.fusion,
-          cacheDir: DEFAULT_VECTOR_CACHE_DIR,
-          onProgress: terminalProgress(process.stderr, { inPlace: !interactive }),
-        },
-      }),
+      onProgress: terminalProgress(process.stderr, { inPlace: !interactive }),
     });
   } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
     if (error instanceof DataFolderError) {
       console.error(error.message);
       return 1;
     }
     throw error;
   }
-
-  const color = process.stdout.isTTY === true && !('NO_COLOR' in process.env);
-  const render = (answer: Answer) => (values.json ? JSON.stringify(toJson(answer)) : toText(answer, color));
-  if (library.searchStatus.mode === 'hybrid' && library.searchStatus.state === 'building') {
-    console.error(
-      'Answering by words only until every passage has been read for meaning; then by words and meaning. ' +
-        'Ctrl+C stops the reading, and what is read is kept for next time.',
-    );
+  try {
+    return await answerQuestions(library, positionals, { json: values.json, top, wait: !values['no-wait'] });
+  } finally {
+    // Without --no-wait the reading is complete by now; with it, what was read is kept for the next run.
+    library.close();
   }
+}
+
+async function answerQuestions(
+  library: Library,
+  positionals: readonly string[],
+  { json, top, wait }: { json: boolean; top: number; wait: boolean },
+): Promise<number> {
+  const status = library.searchStatus;
+  if (status.mode === 'hybrid' && status.state === 'building') {
+    if (wait) {
+      console.error('Reading the sources for meaning before answering (once; kept for next time). Ctrl+C stops it.');
+      await library.semanticSearchComplete();
+    } else {
+      console.error('Answering by words only while the sources are read for meaning (--no-wait).');
+    }
+  }
+  const color = process.stdout.isTTY === true && !('NO_COLOR' in process.env);
+  const byWordsNote = (answer: Answer) => (answer.search === 'lexical' && status.mode === 'hybrid' ? `\n\n${BY_WORDS_WHILE_READING}` : '');
+  const asText = (answer: Answer) => toText(answer, color) + byWordsNote(answer);
   if (positionals.length > 0) {
-    console.log(render(await library.answer(positionals.join(' '), { top })));
-    // Passages still being read for meaning are read to the end, so that the next run answers by words and meaning.
-    await library.semanticSearchComplete();
+    const answer = await library.answer(positionals.join(' '), { top });
+    console.log(json ? JSON.stringify(toJson(answer)) : asText(answer));
     return 0;
   }
 
   // One question a line, answered in order from one loaded index. Piped input gets JSON lines, so that the output
   // of a batch is always machine-readable; a person typing at a terminal gets text unless --json is given.
-  const asJson = values.json || !interactive;
+  const interactive = process.stdin.isTTY === true;
+  const asJson = json || !interactive;
   if (interactive) console.error('Type a question and press Enter (Ctrl+D to end).');
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     const answer = await library.answer(line, { top });
-    process.stdout.write(`${asJson ? JSON.stringify(toJson(answer)) : `${toText(answer, color)}\n`}\n`);
+    process.stdout.write(`${asJson ? JSON.stringify(toJson(answer)) : `${asText(answer)}\n`}\n`);
   }
-  await library.semanticSearchComplete();
   return 0;
 }
 

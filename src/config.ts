@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   DEFAULT_FUSION,
@@ -56,6 +57,8 @@ export interface BotConfig extends CoreConfig {
   readonly answerCooldown: AnswerCooldownSettings | undefined;
   /** RELOAD_DEBOUNCE_MS: quiet time after a change in the data folder before the sources are read again. */
   readonly reloadDebounceMs: number;
+  /** CONNECT_RETRY_SECONDS: how long start-up keeps trying to reach Discord over a failing network before it gives up. */
+  readonly connectRetrySeconds: number;
   /**
    * SHARDS: the shard ids of this process, set by discord.js's ShardingManager (`npm run start:sharded`) in the
    * processes it starts; undefined when the bot runs alone and asks Discord how many shards to run.
@@ -72,6 +75,7 @@ export interface AnswerCooldownSettings {
 export const DEFAULT_ANSWER_LIMIT = 5;
 export const DEFAULT_ANSWER_LIMIT_SECONDS = 10;
 export const DEFAULT_RELOAD_DEBOUNCE_MS = 500;
+export const DEFAULT_CONNECT_RETRY_SECONDS = 120;
 
 const SNOWFLAKE = /^\d{17,20}$/;
 
@@ -162,12 +166,26 @@ function searchSettings(env: Env): SearchSettings {
   };
 }
 
+/** A search mode named on a command line (`--mode`), else the configured one. */
+export function searchModeOption(value: string | undefined, configured: SearchMode): SearchMode {
+  const mode = SEARCH_MODES.find((known) => known === (value ?? configured));
+  if (mode === undefined) throw new ConfigError(`--mode takes ${SEARCH_MODES.join(' or ')} (got "${value}").`);
+  return mode;
+}
+
 export function loadCoreConfig(env: Env = process.env, cwd = process.cwd()): CoreConfig {
   return { dataDir: path.resolve(cwd, optional(env, 'DATA_DIR') ?? 'data'), search: searchSettings(env) };
 }
 
 export function loadBotConfig(env: Env = process.env, cwd = process.cwd()): BotConfig {
   const token = optional(env, 'DISCORD_TOKEN');
+  // With a .env in place, the token was left out of it or left empty there: copying .env.example would not help.
+  if (token === undefined && existsSync(path.join(cwd, '.env'))) {
+    throw new ConfigError(
+      'DISCORD_TOKEN is empty. Put your bot token after DISCORD_TOKEN= in .env ' +
+        '(Discord Developer Portal → your application → Bot → Reset Token).',
+    );
+  }
   if (token === undefined) {
     throw new ConfigError(
       'DISCORD_TOKEN is not set. Copy .env.example to .env and put your bot token in DISCORD_TOKEN ' +
@@ -188,6 +206,14 @@ export function loadBotConfig(env: Env = process.env, cwd = process.cwd()): BotC
     apiUrl: httpUrl(env, 'DISCORD_API_URL', 'http://127.0.0.1:8080/api'),
     answerCooldown: answerCooldown(env),
     reloadDebounceMs: integer(env, 'RELOAD_DEBOUNCE_MS', DEFAULT_RELOAD_DEBOUNCE_MS, 0, 60_000, 'milliseconds'),
+    connectRetrySeconds: integer(
+      env,
+      'CONNECT_RETRY_SECONDS',
+      DEFAULT_CONNECT_RETRY_SECONDS,
+      0,
+      3600,
+      'seconds to keep trying to reach Discord at start-up',
+    ),
     managedShards: managedShards(env),
   };
 }

@@ -1,17 +1,15 @@
 /**
  * `npm run eval [-- --file questions.jsonl] [--data DIR] [--top K] [--mode lexical|hybrid]`: retrieval quality on
- * questions with known answers. Hybrid waits until every passage has its vectors, so that it measures hybrid ranking.
+ * questions with known answers (by default the project's own, eval/questions.jsonl). Hybrid waits until every passage has its vectors, so that it measures hybrid ranking.
  * Each line: {"id", "question", "file", "answer"}; a hit is a result citing that file whose text holds the answer, in
  * an answer: a question the library declines to answer is a miss, wherever its closest passages hold the answer.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { loadCoreConfig } from './config.js';
-import { Library } from './library.js';
-import type { Answer } from './answer.js';
-import { SEARCH_MODES } from './semantic/hybrid.js';
+import { loadCoreConfig, searchModeOption } from './config.js';
+import { openLibrary, type Library } from './library.js';
+import type { Answer } from './answer/answer.js';
 import { terminalProgress } from './semantic/progress.js';
-import { DEFAULT_VECTOR_CACHE_DIR } from './semantic/vector-store.js';
 
 export interface EvalQuestion {
   readonly id: string;
@@ -36,17 +34,14 @@ export function rankOfAnswer(answer: Answer, expected: EvalQuestion): number | u
   return index === -1 ? undefined : index + 1;
 }
 
-/** Ranks lexically, or hybrid for the questions whose vectors are given (by question text). */
-export function evaluate(
-  library: Library,
-  questions: readonly EvalQuestion[],
-  top: number,
-  questionVectors: ReadonlyMap<string, Float32Array> = new Map(),
-): EvalOutcome[] {
-  return questions.map((question) => {
-    const answer = library.ask(question.question, { top, questionVector: questionVectors.get(question.question) });
-    return { question, rank: answer.answered ? rankOfAnswer(answer, question) : undefined, answer };
-  });
+/** Asks each question as the bot would, in order. */
+export async function evaluate(library: Library, questions: readonly EvalQuestion[], top: number): Promise<EvalOutcome[]> {
+  const outcomes: EvalOutcome[] = [];
+  for (const question of questions) {
+    const answer = await library.answer(question.question, { top });
+    outcomes.push({ question, rank: answer.answered ? rankOfAnswer(answer, question) : undefined, answer });
+  }
+  return outcomes;
 }
 
 export function summarise(outcomes: readonly EvalOutcome[]): { hitAt1: number; hitAt3: number; mrr: number } {
@@ -59,25 +54,20 @@ export function summarise(outcomes: readonly EvalOutcome[]): { hitAt1: number; h
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      file: { type: 'string', default: '../shared/eval/dev.jsonl' },
+      file: { type: 'string', default: 'eval/questions.jsonl' },
       data: { type: 'string' },
       top: { type: 'string', default: '10' },
       mode: { type: 'string' },
     },
   });
   const config = loadCoreConfig();
-  const mode = SEARCH_MODES.find((known) => known === (values.mode ?? config.search.mode));
-  if (mode === undefined) throw new Error(`--mode takes ${SEARCH_MODES.join(' or ')} (got "${values.mode}")`);
-  const library = await Library.open({
+  const mode = searchModeOption(values.mode, config.search.mode);
+  const library = await openLibrary({
     dataDir: values.data ?? config.dataDir,
+    mode,
+    fusion: config.search.fusion,
     warn: (message) => console.error(`warning: ${message}`),
-    ...(mode === 'hybrid' && {
-      semantic: {
-        fusion: config.search.fusion,
-        cacheDir: DEFAULT_VECTOR_CACHE_DIR,
-        onProgress: terminalProgress(process.stderr),
-      },
-    }),
+    onProgress: terminalProgress(process.stderr),
   });
   if (mode === 'hybrid' && !(await library.semanticSearchComplete())) {
     throw new Error('passage vectors could not be computed');
@@ -86,12 +76,7 @@ async function main(): Promise<void> {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as EvalQuestion);
-  const questionVectors = new Map<string, Float32Array>();
-  for (const { question } of questions) {
-    const vector = await library.embedQuestion(question);
-    if (vector !== undefined) questionVectors.set(question, vector);
-  }
-  const outcomes = evaluate(library, questions, Number(values.top), questionVectors);
+  const outcomes = await evaluate(library, questions, Number(values.top));
   for (const { question, rank, answer } of outcomes) {
     if (rank === 1) continue;
     const got = answer.results

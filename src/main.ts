@@ -1,13 +1,12 @@
 /** `npm start`: the Discord bot, in one process; `npm run start:sharded` runs several of it (src/shard.ts). */
 import { DataFolderError, type Warn } from './corpus/load.js';
 import { startBot, TokenRejectedError, type Bot } from './discord/bot.js';
+import { DiscordUnreachableError, whenReachable } from './discord/reach.js';
 import { botConfigOrExit, EXIT_CONFIG, EXIT_CRASH, exitWith } from './exit.js';
-import { Library } from './library.js';
+import { openLibrary, type Library } from './library.js';
 import { createLogger } from './log.js';
 import { LiveLibrary } from './reload.js';
-import { DEFAULT_INDEX_CACHE_DIR } from './search/persist.js';
 import { describeSearch, loggedProgress } from './semantic/progress.js';
-import { DEFAULT_VECTOR_CACHE_DIR } from './semantic/vector-store.js';
 
 const config = botConfigOrExit();
 
@@ -20,20 +19,9 @@ process.on('uncaughtException', (error) => {
   process.exit(EXIT_CRASH);
 });
 
+// Hybrid: answers are by words at once, and by words and meaning once the passages are read in the background.
 const open = (warn: Warn): Promise<Library> =>
-  Library.open({
-    dataDir: config.dataDir,
-    warn,
-    cacheDir: DEFAULT_INDEX_CACHE_DIR,
-    // Hybrid: answers are lexical at once, and hybrid once passage vectors are computed in the background.
-    ...(config.search.mode === 'hybrid' && {
-      semantic: {
-        fusion: config.search.fusion,
-        cacheDir: DEFAULT_VECTOR_CACHE_DIR,
-        onProgress: loggedProgress(logger),
-      },
-    }),
-  });
+  openLibrary({ ...config.search, dataDir: config.dataDir, warn, onProgress: loggedProgress(logger) });
 
 let library: Library;
 try {
@@ -46,14 +34,20 @@ logger.info(
   { sources: library.sources.length, passages: library.passages.length, search: describeSearch(library.searchStatus) },
   'sources indexed',
 );
-const libraries = new LiveLibrary(library, open, logger);
-const watch = libraries.watch(config.reloadDebounceMs);
+const live = new LiveLibrary(library, open, logger);
+const watch = live.watch(config.reloadDebounceMs);
 
 let bot: Bot;
 try {
-  bot = await startBot(config, libraries, logger, { onFatal: (error) => exitWith(error.message, EXIT_CONFIG) });
+  bot = await whenReachable(
+    () => startBot(config, live, logger, { onFatal: (error) => exitWith(error.message, EXIT_CONFIG) }),
+    config.connectRetrySeconds * 1000,
+    logger,
+  );
 } catch (error) {
-  if (error instanceof TokenRejectedError) exitWith(error.message, EXIT_CONFIG);
+  if (error instanceof TokenRejectedError || error instanceof DiscordUnreachableError) {
+    exitWith(error.message, EXIT_CONFIG);
+  }
   throw error;
 }
 

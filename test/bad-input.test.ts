@@ -21,17 +21,8 @@ import {
   EMBED_TITLE_LIMIT,
   EMBEDS_TOTAL_LIMIT,
 } from '../src/discord/limits.js';
-import {
-  answerEmbeds,
-  citation,
-  fitQuestion,
-  notFoundEmbed,
-  sourceContextEmbed,
-  sourceEmbed,
-  sourcesPageEmbed,
-  sourceUrl,
-  suggestionName,
-} from '../src/discord/render.js';
+import { answerEmbeds, fitQuestion, notFoundEmbed, sourceContextEmbed, sourceEmbed, sourcesPageEmbed, suggestionName } from '../src/discord/render/embeds.js';
+import { citation, sourceUrl } from '../src/discord/render/citation.js';
 import { Library } from '../src/library.js';
 import { badString, holdsRawMention } from './bad-strings.js';
 import { dataFolder, SEED_DATA } from './helpers.js';
@@ -61,12 +52,12 @@ beforeAll(async () => {
 });
 
 describe('any string as a question', () => {
-  it('is answered or declined, never thrown on, in messages within Discord limits that ping nobody', () => {
-    fc.assert(
-      fc.property(badString, fc.boolean(), (typed, linked) => {
+  it('is answered or declined, never thrown on, in messages within Discord limits that ping nobody', async () => {
+    await fc.assert(
+      fc.asyncProperty(badString, fc.boolean(), async (typed, linked) => {
         const sourceBaseUrl = linked ? BASE_URL : undefined;
         const question = fitQuestion(typed);
-        const answer = matchesFor(seed, question);
+        const answer = await matchesFor(seed, question);
         const view = rankedView(question, answer, 0);
         if (view) {
           const message = answerMessage(view, sourceBaseUrl, true);
@@ -86,9 +77,9 @@ describe('any string as a question', () => {
 });
 
 describe('any string as an autocomplete value', () => {
-  it('gets at most 25 suggestions, each named and valued within 100 characters, whose value reads back', () => {
-    fc.assert(
-      fc.property(badString, (typed) => {
+  it('gets at most 25 suggestions, each named and valued within 100 characters, whose value reads back', async () => {
+    await fc.assert(
+      fc.asyncProperty(badString, async (typed) => {
         const suggestions = seed.suggest(typed.trim(), 25);
         expect(suggestions.length).toBeLessThanOrEqual(25);
         for (const passage of suggestions) {
@@ -106,7 +97,7 @@ describe('any string as an autocomplete value', () => {
           const passage = seed.passage(picked.passageId);
           const question = fitQuestion(picked.question);
           if (passage) {
-            const view = pickedView(seed, question, matchesFor(seed, question), passage);
+            const view = pickedView(seed, question, await matchesFor(seed, question), passage);
             expectWithinLimits(answerMessage(view, undefined, true).embeds);
           }
         }
@@ -155,7 +146,7 @@ describe("any string as a file's content", () => {
           expectWithinLimits([sourceEmbed(source!, passage, passages.length, BASE_URL, 'The whole source is attached.')]);
           expectWithinLimits([sourceContextEmbed(passage, library.neighbours(passage), BASE_URL, 'The whole source is attached.')]);
         }
-        const answer = library.ask(question);
+        const answer = await library.answer(question);
         const view = rankedView(fitQuestion(question), answer, 0);
         expectWithinLimits(view ? answerMessage(view, BASE_URL, true).embeds : [notFoundEmbed(fitQuestion(question), answer, BASE_URL)]);
       }),
@@ -166,6 +157,7 @@ describe("any string as a file's content", () => {
 
 /** A name a file can have on Linux and that the sources do not skip: no "/", no NUL, not hidden, at most 255 bytes. */
 const fileName = badString
+  // eslint-disable-next-line no-control-regex -- a file name cannot hold NUL
   .map((text) => text.replace(/[/\u0000\ud800-\udfff]/g, '').replace(/^[.\s]+/, ''))
   .filter((name) => name.length > 0 && Buffer.byteLength(`${name}.txt`) <= 255);
 

@@ -30,7 +30,7 @@ describe('npm run ask', () => {
     const { code, stdout } = await ask(['Who is Laura Watson?']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^> .*Laura Watson/m);
-    expect(stdout).toMatch(/📄 002_b621c17d5ab6b26c\.txt, lines? \d+(–\d+)? · Redbridge council’s efforts/);
+    expect(stdout).toMatch(/📄 002_b621c17d5ab6b26c\.txt · lines? \d+(–\d+)? · Redbridge council’s efforts/);
   });
 
   // The seed sources' passage vectors are computed before the tests (test/seed-vectors.ts): hybrid is hybrid at once.
@@ -45,7 +45,8 @@ describe('npm run ask', () => {
     const { code, stdout } = await ask(['--json', '--top', '2', 'Who is Laura Watson?']);
     expect(code).toBe(0);
     const answer = JSON.parse(stdout);
-    expect(Object.keys(answer)).toEqual(['question', 'answered', 'results']);
+    expect(Object.keys(answer)).toEqual(['question', 'answered', 'search', 'results']);
+    expect(answer.search).toBe('hybrid');
     expect(answer).toMatchObject({ question: 'Who is Laura Watson?', answered: true });
     expect(answer.results).toHaveLength(2);
     for (const result of answer.results) {
@@ -102,17 +103,31 @@ describe('npm run ask', () => {
     expect(badEnvironment.stderr).toMatch(/SEARCH_MODE must be one of lexical, hybrid/);
   });
 
-  it('--mode hybrid on new sources: answers by words at once, then reads them for meaning (progress on stderr)', async () => {
+  it('--mode hybrid on new sources: reads them for meaning first (progress on stderr), then answers by both', async () => {
     const dir = await dataFolder(FIXTURE);
     const files = (stdout: string) => (JSON.parse(stdout).results as { file: string }[]).map((result) => result.file);
     const first = await ask(['--json', '--mode', 'hybrid', '--data', dir, PARAPHRASE]);
     expect(first.code).toBe(0);
-    expect(files(first.stdout).indexOf('gallery.txt')).toBeLessThan(files(first.stdout).indexOf('care.txt'));
-    expect(first.stderr).toMatch(/by words only until every passage has been read for meaning/);
+    expect(first.stderr).toMatch(/Reading the sources for meaning before answering/);
     expect(first.stderr).toMatch(/passage vectors complete \(5 computed\)/);
+    expect(JSON.parse(first.stdout).search).toBe('hybrid');
+    expect(files(first.stdout).indexOf('care.txt')).toBeLessThan(files(first.stdout).indexOf('gallery.txt'));
 
     const again = await ask(['--json', '--mode', 'hybrid', '--data', dir, PARAPHRASE]);
     expect(again.stderr).toBe('');
-    expect(files(again.stdout).indexOf('care.txt')).toBeLessThan(files(again.stdout).indexOf('gallery.txt'));
+    expect(files(again.stdout)).toEqual(files(first.stdout));
+  });
+
+  it('--no-wait answers at once by words alone on sources not yet read for meaning, and says so', async () => {
+    const dir = await dataFolder(FIXTURE);
+    const json = await ask(['--json', '--no-wait', '--mode', 'hybrid', '--data', dir, PARAPHRASE]);
+    expect(json.code).toBe(0);
+    expect(json.stderr).toMatch(/Answering by words only while the sources are read for meaning/);
+    const answer = JSON.parse(json.stdout);
+    expect(answer.search).toBe('lexical');
+    const files = (answer.results as { file: string }[]).map((result) => result.file);
+    expect(files.indexOf('gallery.txt')).toBeLessThan(files.indexOf('care.txt'));
+    const text = await ask(['--no-wait', '--mode', 'hybrid', '--data', await dataFolder(FIXTURE), 'Who kept the gallery open?']);
+    expect(text.stdout).toContain('Found by words only: the sources are still being read for meaning');
   });
 });

@@ -67,3 +67,21 @@ describe('search settings', () => {
     }
   });
 });
+
+describe('the bot token', () => {
+  it('says to copy .env.example when there is no .env, and that it is empty when .env leaves it empty', async () => {
+    const { dataFolder } = await import('./helpers.js');
+    const withoutEnvFile = await dataFolder({});
+    expect(() => loadBotConfig({ DISCORD_TOKEN: '' }, withoutEnvFile)).toThrow(/DISCORD_TOKEN is not set\. Copy \.env\.example to \.env/);
+    const withEnvFile = await dataFolder({ '.env': 'DISCORD_TOKEN=\n' });
+    expect(() => loadBotConfig({ DISCORD_TOKEN: '' }, withEnvFile)).toThrow(/DISCORD_TOKEN is empty\. Put your bot token after DISCORD_TOKEN= in \.env/);
+  });
+});
+
+describe('reaching Discord at start-up', () => {
+  it('keeps trying for 120 s unless CONNECT_RETRY_SECONDS says otherwise, and refuses a value out of range', () => {
+    expect(loadBotConfig(TOKEN).connectRetrySeconds).toBe(120);
+    expect(loadBotConfig({ ...TOKEN, CONNECT_RETRY_SECONDS: '0' }).connectRetrySeconds).toBe(0);
+    expect(() => loadBotConfig({ ...TOKEN, CONNECT_RETRY_SECONDS: '5000' })).toThrow(/^CONNECT_RETRY_SECONDS must be a whole number from 0 to 3600/);
+  });
+});

@@ -13,8 +13,8 @@ beforeAll(async () => {
   hybrid = await openHybridSeed();
 });
 
-function top(question: string) {
-  const answer = library.ask(question);
+async function top(question: string) {
+  const answer = await library.answer(question);
   return { answer, best: answer.results[0] };
 }
 
@@ -25,50 +25,50 @@ describe('answers from the seed sources', () => {
     ['How many women did ACPO find had been trafficked?', '003_00d230ab06dfad54.txt', 'at least 2,600 women'],
     ['What is the free phone number for reporting trafficking?', '003_00d230ab06dfad54.txt', '0800 783 2589'],
     ['Where is the Women at the Well drop-in?', '004_9f6caa180c69c262.txt', "based in the King's Cross area"],
-  ])('%s', (question, file, quote) => {
-    const { answer, best } = top(question);
+  ])('%s', async (question, file, quote) => {
+    const { answer, best } = await top(question);
     expect(answer.answered).toBe(true);
     expect(best?.file).toBe(file);
     expect(best?.text).toContain(quote);
   });
 
   it('quotes the source verbatim and cites the lines the passage stands on', async () => {
-    const { best } = top('Who is Laura Watson?');
+    const { best } = await top('Who is Laura Watson?');
     const source = library.source(best!.file)!;
     const lines = source.text.split('\n').slice(best!.lines[0] - 1, best!.lines[1]).join('\n');
     expect(lines).toContain(best!.text);
     expect(best!.title).toBe(source.title);
   });
 
-  it('finds a misspelt word', () => {
-    expect(top('polcie traficking freephone').best?.text).toMatch(/police|trafficking/i);
-    expect(top('when was the latest walk up raid in chinatwon').best?.text).toContain('Chinatown');
+  it('finds a misspelt word', async () => {
+    expect((await top('polcie traficking freephone')).best?.text).toMatch(/police|trafficking/i);
+    expect((await top('when was the latest walk up raid in chinatwon')).best?.text).toContain('Chinatown');
   });
 
-  it('finds an acronym by its long form and the long form by its acronym', () => {
-    expect(top('International Union of Sex Workers').best?.text).toContain('IUSW');
-    expect(top('What did the IUSW say?').best?.text).toMatch(/IUSW|International Union of Sex Workers/);
+  it('finds an acronym by its long form and the long form by its acronym', async () => {
+    expect((await top('International Union of Sex Workers')).best?.text).toContain('IUSW');
+    expect((await top('What did the IUSW say?')).best?.text).toMatch(/IUSW|International Union of Sex Workers/);
     // "ECP" is never spelt out in the sources that say "ECOP": both stand for the English Collective of Prostitutes.
-    expect(top("What did the ECP's Laura Watson say?").best?.text).toContain('Laura Watson');
+    expect((await top("What did the ECP's Laura Watson say?")).best?.text).toContain('Laura Watson');
   });
 
-  it('finds an acronym the sources never use, by the initials of a name they hold', () => {
-    const answer = library.ask('What does WATW want from the next Mayor?');
+  it('finds an acronym the sources never use, by the initials of a name they hold', async () => {
+    const answer = await library.answer('What does WATW want from the next Mayor?');
     expect(answer.results[0]?.file).toBe('004_9f6caa180c69c262.txt');
     const marked = answer.results[0]!.highlights.map(([start, end]) => answer.results[0]!.text.slice(start, end));
     expect(marked).toEqual(expect.arrayContaining(['Women', 'Well']));
   });
 
-  it('sets apart the sentence that carries the question, and marks its words', () => {
-    const { best } = top('How old was Mariana Popa and when was she murdered?');
+  it('sets apart the sentence that carries the question, and marks its words', async () => {
+    const { best } = await top('How old was Mariana Popa and when was she murdered?');
     const sentence = best!.text.slice(...best!.bestSentence);
     expect(sentence).toContain('Mariana Popa');
     const marked = best!.highlights.map(([start, end]) => best!.text.slice(start, end));
     expect(marked).toEqual(expect.arrayContaining(['Mariana', 'Popa', 'murdered']));
   });
 
-  it('returns the top K passages, best first', () => {
-    const answer = library.ask('police', { top: 3 });
+  it('returns the top K passages, best first', async () => {
+    const answer = await library.answer('police', { top: 3 });
     expect(answer.results).toHaveLength(3);
     const scores = answer.results.map((result) => result.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
@@ -108,7 +108,7 @@ describe('questions the sources do not answer, by meaning (hybrid search)', () =
   it('refuses a question that shares common words with the sources but nothing of their subject', async () => {
     // Lexical search alone answers these: "change", "car", "phone" and "charge" all occur in the sources.
     for (const question of ['How do I change the oil in my car?', "My phone won't charge, what should I try?"]) {
-      expect(library.ask(question).answered).toBe(true);
+      expect((await library.answer(question)).answered).toBe(true);
       const answer = await hybrid.answer(question);
       expect(answer.answered).toBe(false);
       expect(answer.reason).toBe('off-subject');
@@ -154,7 +154,7 @@ describe('the synonyms file', () => {
       'synonyms.txt': 'Met = Metropolitan Police\nnonsense line\n',
     });
     const withSynonyms = await Library.open({ dataDir: dir, warn: (message) => warnings.push(message) });
-    expect(withSynonyms.ask('What did the Met say?').results[0]?.file).toBe('a.txt');
+    expect((await withSynonyms.answer('What did the Met say?')).results[0]?.file).toBe('a.txt');
     expect(withSynonyms.sources.map((source) => source.file)).toEqual(['a.txt', 'b.txt']);
     expect(warnings.join('\n')).toMatch(/synonyms\.txt line 2/);
   });

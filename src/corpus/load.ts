@@ -5,6 +5,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import path from 'node:path';
 import type { Source } from './types.js';
 import { sentenceRanges } from './sentences.js';
+import { cutAtWord } from '../text.js';
 
 /** The data folder cannot be used at all: the message says what to do about it. */
 export class DataFolderError extends Error {
@@ -83,14 +84,6 @@ export function decodeSourceText(bytes: Uint8Array, file: string, warn: Warn): s
 
 /** Titles longer than this are cut: a source whose first line is a whole paragraph still gets a readable title. */
 export const MAX_TITLE_CHARS = 120;
-
-/** Cuts at a word boundary with an ellipsis, keeping at most `max` characters. */
-export function cutAtWord(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
-  const lastSpace = cut.lastIndexOf(' ');
-  return `${(lastSpace > max / 2 ? cut.slice(0, lastSpace) : cut).replace(/[\s,;:–—-]+$/, '')}…`;
-}
 
 /** A Markdown heading line (after trimming): one to six #, a space, then some text. */
 const MARKDOWN_HEADING = /^#{1,6}\s+\S/;

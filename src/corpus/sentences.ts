@@ -1,4 +1,4 @@
-import type { TextRange } from '../answer.js';
+import type { TextRange } from '../answer/answer.js';
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 

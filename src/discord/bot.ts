@@ -13,11 +13,11 @@ import type { BotConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import type { LiveLibrary } from '../reload.js';
 import { AnswerCooldown } from './cooldown.js';
-import { handleInteraction, type BotServices } from './interactions.js';
+import { handleInteraction, type SharedServices } from './interactions.js';
 import { TurnTaking } from './turns.js';
 
 /** Without `answerCooldown` answers are not limited; without `managedShards` the bot runs the shards Discord recommends. */
-export type BotSettings = Pick<BotConfig, 'token' | 'apiUrl' | 'sourceBaseUrl'> &
+export type DiscordSettings = Pick<BotConfig, 'token' | 'apiUrl' | 'sourceBaseUrl'> &
   Partial<Pick<BotConfig, 'answerCooldown' | 'managedShards'>>;
 
 export class TokenRejectedError extends Error {
@@ -38,7 +38,7 @@ export class GatewayClosedError extends Error {
   }
 }
 
-export interface BotOptions {
+export interface StartOptions {
   /** Merged over the bot's own client options (tests use it for a faster identify throttle). */
   readonly clientOptions?: Partial<ClientOptions>;
   /** Called once when Discord ends the session for good after start-up; the bot will not reconnect. */
@@ -106,7 +106,7 @@ export const REST_CONNECTIONS = 128;
  */
 const TURN_MS = 10;
 
-function createClient(settings: BotSettings, services: BotServices, overrides: Partial<ClientOptions> = {}): Client {
+function createClient(settings: DiscordSettings, services: SharedServices, overrides: Partial<ClientOptions> = {}): Client {
   const { logger } = services;
   const client = new Client({
     // Slash commands, buttons and context menus arrive as interactions: no privileged intent is needed.
@@ -156,13 +156,13 @@ function createClient(settings: BotSettings, services: BotServices, overrides: P
  * Logs in and resolves once the bot is ready to answer. Rejects with TokenRejectedError when Discord refuses the token.
  */
 export async function startBot(
-  settings: BotSettings,
-  libraries: LiveLibrary,
+  settings: DiscordSettings,
+  live: LiveLibrary,
   logger: Logger,
-  options: BotOptions = {},
+  options: StartOptions = {},
 ): Promise<Bot> {
-  const services: BotServices = {
-    libraries,
+  const services: SharedServices = {
+    live,
     cooldown: settings.answerCooldown && new AnswerCooldown(settings.answerCooldown),
     sourceBaseUrl: settings.sourceBaseUrl,
     logger,
@@ -179,7 +179,7 @@ export async function startBot(
   }
   client.on(Events.ShardDisconnect, ({ code }) => {
     logger.fatal({ code }, 'Discord ended the gateway session for good');
-    options.onFatal?.(code === GatewayCloseCodes.AuthenticationFailed ? new TokenRejectedError() : new GatewayClosedError(code));
+    options.onFatal?.((code as GatewayCloseCodes) === GatewayCloseCodes.AuthenticationFailed ? new TokenRejectedError() : new GatewayClosedError(code));
   });
   let stopped: Promise<void> | undefined;
   return {

@@ -11,7 +11,7 @@ import type { Logger } from '../log.js';
 import type { ReloadResult } from '../reload.js';
 
 /** What every handler gets besides its interaction. */
-export interface BotContext {
+export interface HandlerContext {
   /**
    * The library this interaction uses from start to end: the one answering when the interaction arrived, even if a
    * reload swaps in a newer one meanwhile.
@@ -39,19 +39,19 @@ export interface SlashCommand {
   readonly data: CommandDefinition;
   /** Each use counts against the member's share of answers (fair use); autocomplete never does. */
   readonly limitedPerMember?: boolean;
-  execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<Outcome | void>;
-  autocomplete?(interaction: AutocompleteInteraction, context: BotContext): Promise<void>;
+  execute(interaction: ChatInputCommandInteraction, context: HandlerContext): Promise<Outcome | void>;
+  autocomplete?(interaction: AutocompleteInteraction, context: HandlerContext): Promise<void>;
 }
 
 export interface MessageCommand {
   readonly data: ContextMenuCommandBuilder;
   /** Each use counts against the member's share of answers (fair use). */
   readonly limitedPerMember?: boolean;
-  execute(interaction: MessageContextMenuCommandInteraction, context: BotContext): Promise<Outcome | void>;
+  execute(interaction: MessageContextMenuCommandInteraction, context: HandlerContext): Promise<Outcome | void>;
 }
 
 /** The handler of one family of buttons: the family is the custom_id up to its first ":". */
 export interface ButtonHandler {
   readonly family: string;
-  execute(interaction: ButtonInteraction, context: BotContext): Promise<Outcome | void>;
+  execute(interaction: ButtonInteraction, context: HandlerContext): Promise<Outcome | void>;
 }

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { AnswerCooldownSettings } from '../config.js';
+import { slowDown } from '../messages.js';
 
 export type Admission = { readonly admitted: true } | { readonly admitted: false; readonly retryInMs: number };
 
@@ -56,5 +57,5 @@ export class AnswerCooldown {
 export function slowDownNotice(retryInMs: number, { answers, windowMs }: AnswerCooldownSettings): string {
   const seconds = Math.max(1, Math.ceil(retryInMs / 1000));
   const share = answers === 1 ? '1 answer' : `${answers} answers`;
-  return `Slow down — you get ${share} every ${windowMs / 1000} s. Try again in ${seconds} s.`;
+  return slowDown(share, windowMs / 1000, seconds);
 }

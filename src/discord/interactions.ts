@@ -12,15 +12,16 @@ import {
 } from 'discord.js';
 import type { Logger } from '../log.js';
 import type { LiveLibrary } from '../reload.js';
-import type { BotContext, Outcome } from './context.js';
+import type { HandlerContext, Outcome } from './context.js';
 import { messageCommand, slashCommand } from './commands/index.js';
 import { buttonHandler, customIdFamily } from './components/index.js';
 import { slowDownNotice, type AnswerCooldown } from './cooldown.js';
-import { OUT_OF_DATE, replyPrivately } from './replies.js';
+import { replyPrivately } from './replies.js';
+import { OUT_OF_DATE, SOMETHING_WENT_WRONG } from '../messages.js';
 
 /** What the bot shares between interactions. */
-export interface BotServices {
-  readonly libraries: LiveLibrary;
+export interface SharedServices {
+  readonly live: LiveLibrary;
   /** Undefined when answers are not limited. */
   readonly cooldown: AnswerCooldown | undefined;
   readonly sourceBaseUrl: string | undefined;
@@ -28,12 +29,11 @@ export interface BotServices {
 }
 
 /** How the log line of an interaction ends up. */
-interface Result extends Outcome {
+interface LoggedOutcome extends Outcome {
   /** The member had had their share of answers and was told when to try again. */
   readonly slowedDown?: boolean;
 }
 
-const SOMETHING_WENT_WRONG = 'Something went wrong on my side, sorry. It has been logged; please try again.';
 const UNKNOWN_COMMAND = "I don't know this command any more. It may have been removed in an update.";
 
 function describeInteraction(interaction: Interaction): { kind: string; name: string } {
@@ -70,16 +70,16 @@ async function admitted(interaction: RepliableInteraction, cooldown: AnswerCoold
 
 async function onChatInputCommand(
   interaction: ChatInputCommandInteraction,
-  context: BotContext,
+  context: HandlerContext,
   cooldown: AnswerCooldown | undefined,
-): Promise<Result | void> {
+): Promise<LoggedOutcome | void> {
   const command = slashCommand(interaction.commandName);
   if (!command) return replyPrivately(interaction, UNKNOWN_COMMAND);
   if (command.limitedPerMember && !(await admitted(interaction, cooldown))) return { slowedDown: true };
   return command.execute(interaction, context);
 }
 
-async function onAutocomplete(interaction: AutocompleteInteraction, context: BotContext): Promise<void> {
+async function onAutocomplete(interaction: AutocompleteInteraction, context: HandlerContext): Promise<void> {
   const command = slashCommand(interaction.commandName);
   if (!command?.autocomplete) return interaction.respond([]);
   return command.autocomplete(interaction, context);
@@ -87,16 +87,16 @@ async function onAutocomplete(interaction: AutocompleteInteraction, context: Bot
 
 async function onMessageCommand(
   interaction: MessageContextMenuCommandInteraction,
-  context: BotContext,
+  context: HandlerContext,
   cooldown: AnswerCooldown | undefined,
-): Promise<Result | void> {
+): Promise<LoggedOutcome | void> {
   const command = messageCommand(interaction.commandName);
   if (!command) return replyPrivately(interaction, UNKNOWN_COMMAND);
   if (command.limitedPerMember && !(await admitted(interaction, cooldown))) return { slowedDown: true };
   return command.execute(interaction, context);
 }
 
-async function onButton(interaction: ButtonInteraction, context: BotContext): Promise<Outcome | void> {
+async function onButton(interaction: ButtonInteraction, context: HandlerContext): Promise<Outcome | void> {
   const handler = buttonHandler(interaction.customId);
   if (!handler) return replyPrivately(interaction, OUT_OF_DATE);
   return handler.execute(interaction, context);
@@ -105,9 +105,9 @@ async function onButton(interaction: ButtonInteraction, context: BotContext): Pr
 /** The bot registers no other kind of interaction (no modals, no select menus): those are ignored. */
 async function route(
   interaction: Interaction,
-  context: BotContext,
+  context: HandlerContext,
   cooldown: AnswerCooldown | undefined,
-): Promise<Result | void> {
+): Promise<LoggedOutcome | void> {
   if (interaction.isChatInputCommand()) return onChatInputCommand(interaction, context, cooldown);
   if (interaction.isAutocomplete()) return onAutocomplete(interaction, context);
   if (interaction.isMessageContextMenuCommand()) return onMessageCommand(interaction, context, cooldown);
@@ -142,18 +142,18 @@ function responded(interaction: Interaction): boolean {
  */
 export async function handleInteraction(
   interaction: Interaction,
-  services: BotServices,
+  services: SharedServices,
   receivedAt = performance.now(),
 ): Promise<void> {
-  const { libraries, cooldown, sourceBaseUrl, logger } = services;
-  const context: BotContext = {
-    library: libraries.current,
-    reindex: () => libraries.reload('/reindex'),
+  const { live, cooldown, sourceBaseUrl, logger } = services;
+  const context: HandlerContext = {
+    library: live.current,
+    reindex: () => live.reload('/reindex'),
     sourceBaseUrl,
     logger,
   };
   const { kind, name } = describeInteraction(interaction);
-  let result: Result | void = undefined;
+  let result: LoggedOutcome | void = undefined;
   let failed = false;
   try {
     result = await route(interaction, context, cooldown);

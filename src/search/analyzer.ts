@@ -46,6 +46,7 @@ function foldKeepingLength(text: string): string {
  * A word: letters, marks and digits, joined by an apostrophe, hyphen, dot, comma or NUL-folded zero-width character
  * when letters or digits stand on both sides ("don't", "COVID-19", "2,600", "1.2", "U.K").
  */
+// eslint-disable-next-line no-control-regex -- NUL stands for a zero-width character folded out of the text
 const WORD = /[\p{L}\p{M}\p{N}]+(?:[-'.,\u0000]+[\p{L}\p{M}\p{N}]+)*/gu;
 const DIGIT = /\p{N}/u;
 const PLAIN_WORD = /^[a-z]+$/;
@@ -77,6 +78,7 @@ function normaliseWord(raw: string): { word: string; parts: string[] } {
   const lower = raw.toLowerCase();
   // Most words are plain letters: nothing below would change them.
   if (PLAIN_WORD.test(lower)) return { word: lower, parts: [] };
+  // eslint-disable-next-line no-control-regex -- see WORD
   let word = raw.replace(/\u0000/g, '').normalize('NFKC').toLowerCase();
   word = word.replace(/'s$/, '').replace(/s'$/, 's');
   // Thousands separators and decimal points in numbers are kept as one number: 2,600 → 2600, 1.2 stays 1.2.

@@ -8,8 +8,6 @@ import { analyze } from './analyzer.js';
 export interface ExpansionGroup {
   /** Each phrase as its sequence of index terms. */
   readonly phrases: ReadonlyArray<readonly string[]>;
-  /** Where the group comes from, for explaining results: "acronym" or "synonyms file". */
-  readonly origin: 'acronym' | 'synonyms file';
 }
 
 /** Words that may stand in a long form without giving a letter to its acronym. */
@@ -120,7 +118,7 @@ export function learnAcronyms(texts: readonly string[]): AcronymKnowledge {
     groups: [...groups.values()]
       .map((phrases) => [...phrases].filter((phrase) => phrase !== '').map((phrase) => phrase.split(' ')))
       .filter((phrases) => phrases.length >= 2)
-      .map((phrases) => ({ phrases, origin: 'acronym' as const })),
+      .map((phrases) => ({ phrases })),
     names: [...names.values()],
   };
 }
@@ -167,23 +165,23 @@ export function parseSynonyms(text: string): { groups: ExpansionGroup[]; problem
       problems.push(`line ${index + 1}: "${rawLine.trim()}" needs two or more phrases with searchable words, separated by "="`);
       continue;
     }
-    groups.push({ phrases: distinct, origin: 'synonyms file' });
+    groups.push({ phrases: distinct });
   }
   return { groups, problems };
 }
 
 /** Finds which groups a question's term sequence holds, and the phrases it should also be searched for. */
 export class Expander {
-  private readonly byFirstTerm = new Map<string, Array<{ phrase: readonly string[]; group: ExpansionGroup }>>();
+  readonly #byFirstTerm = new Map<string, Array<{ phrase: readonly string[]; group: ExpansionGroup }>>();
 
   constructor(readonly groups: readonly ExpansionGroup[]) {
     for (const group of groups) {
       for (const phrase of group.phrases) {
         const first = phrase[0];
         if (first === undefined) continue;
-        const list = this.byFirstTerm.get(first) ?? [];
+        const list = this.#byFirstTerm.get(first) ?? [];
         list.push({ phrase, group });
-        this.byFirstTerm.set(first, list);
+        this.#byFirstTerm.set(first, list);
       }
     }
   }
@@ -196,7 +194,7 @@ export class Expander {
     const found = new Set<string>();
     const extra: Array<{ start: number; length: number; phrase: readonly string[] }> = [];
     for (let start = 0; start < terms.length; start++) {
-      for (const { phrase, group } of this.byFirstTerm.get(terms[start] ?? '') ?? []) {
+      for (const { phrase, group } of this.#byFirstTerm.get(terms[start] ?? '') ?? []) {
         if (!phrase.every((term, offset) => terms[start + offset] === term)) continue;
         for (const other of group.phrases) {
           const key = phraseKey(other);

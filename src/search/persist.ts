@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { folderKey } from '../corpus/folder.js';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -7,7 +8,8 @@ import type { Passage, Source } from '../corpus/types.js';
 import type { Warn } from '../corpus/load.js';
 import { ANALYZER_VERSION } from './analyzer.js';
 import type { ExpansionGroup } from './expansions.js';
-import { SearchIndex, SNAPSHOT_FORMAT, type SearchIndexSnapshot } from './search-index.js';
+import { SearchIndex } from './search-index.js';
+import { SNAPSHOT_FORMAT, type SearchIndexSnapshot } from './snapshot.js';
 
 /**
  * The persisted index: the passages and the search index built from a data folder, written to a cache folder so that
@@ -35,8 +37,6 @@ export interface IndexedPassages {
  * in Node's serialization format. The key is checked before the rest is read, so a stale file costs little.
  */
 const MAGIC = 'citebot persisted index\n';
-/** The first byte of Node's serialization format, which is how an index persisted before MAGIC existed starts. */
-const SERIALIZATION_TAG = 0xff;
 
 /**
  * The passages as offsets into their sources' text, rather than as copies of it: reading a few arrays back is far
@@ -123,8 +123,7 @@ function passagesOf(table: PassageTable, sources: readonly Source[]): Passage[] 
 }
 
 interface PersistedForm {
-  /** As a table when the passages are cut from the sources (always, from Library), else as they are. */
-  readonly passages: PassageTable | readonly Passage[];
+  readonly passages: PassageTable;
   readonly index: SearchIndexSnapshot;
 }
 
@@ -134,26 +133,30 @@ interface PersistedForm {
  */
 export class IndexCache {
   readonly file: string;
-  private readonly key: string;
+  readonly #key: string;
+  readonly #sources: readonly Source[];
+  readonly #synonyms: readonly ExpansionGroup[];
 
   constructor(
     cacheDir: string,
     dataDir: string,
-    private readonly sources: readonly Source[],
-    private readonly synonyms: readonly ExpansionGroup[],
+    sources: readonly Source[],
+    synonyms: readonly ExpansionGroup[],
   ) {
-    const folderName = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16);
-    this.file = path.join(cacheDir, `${folderName}.index`);
+    this.#sources = sources;
+
+    this.#synonyms = synonyms;
+    this.file = path.join(cacheDir, `${folderKey(dataDir)}.index`);
     const hash = createHash('sha256');
     const versions = { PERSISTED_INDEX_VERSION, SNAPSHOT_FORMAT, ANALYZER_VERSION, DEFAULT_PASSAGE_SHAPE };
     hash.update(JSON.stringify({ ...versions, synonyms }));
     for (const source of sources) hash.update(`\u0000${source.file}\u0000${source.text}`);
-    this.key = hash.digest('hex');
+    this.#key = hash.digest('hex');
   }
 
   /** The first bytes of a file persisted with this key. */
-  private header(): Buffer {
-    return Buffer.from(`${MAGIC}${this.key}\n`, 'latin1');
+  #header(): Buffer {
+    return Buffer.from(`${MAGIC}${this.#key}\n`, 'latin1');
   }
 
   /**
@@ -168,9 +171,8 @@ export class IndexCache {
     } catch {
       return undefined;
     }
-    const header = this.header();
+    const header = this.#header();
     const magic = header.subarray(0, MAGIC.length);
-    if (bytes[0] === SERIALIZATION_TAG) return undefined;
     if (!bytes.subarray(0, MAGIC.length).equals(magic)) {
       warn(`could not read the persisted index ${this.file} (it is not one): building it again`);
       return undefined;
@@ -178,10 +180,8 @@ export class IndexCache {
     if (!bytes.subarray(0, header.length).equals(header)) return undefined;
     try {
       const persisted = deserialize(bytes.subarray(header.length)) as PersistedForm;
-      const passages = Array.isArray(persisted.passages)
-        ? (persisted.passages as readonly Passage[])
-        : passagesOf(persisted.passages as PassageTable, this.sources);
-      const index = SearchIndex.restore(persisted.index, this.synonyms);
+      const passages = passagesOf(persisted.passages, this.#sources);
+      const index = SearchIndex.restore(persisted.index, this.#synonyms);
       if (persisted.index.documentCount !== passages.length) throw new Error('the index is not of these passages');
       return { passages, index };
     } catch (error) {
@@ -192,15 +192,17 @@ export class IndexCache {
 
   /** Writes the persisted index; a failure is only warned about, since the index in memory is whole. */
   async save(built: IndexedPassages, warn: Warn): Promise<void> {
-    const persisted: PersistedForm = {
-      passages: passageTable(built.passages, this.sources) ?? built.passages,
-      index: built.index.snapshot(),
-    };
+    const passages = passageTable(built.passages, this.#sources);
+    if (passages === undefined) {
+      warn(`could not persist the index to ${this.file}: its passages are not cut from these sources`);
+      return;
+    }
+    const persisted: PersistedForm = { passages, index: built.index.snapshot() };
     // Written whole under another name, then renamed: a bot starting meanwhile never reads half a file.
     const partial = `${this.file}.${process.pid}.partial`;
     try {
       await mkdir(path.dirname(this.file), { recursive: true });
-      await writeFile(partial, [this.header(), serialize(persisted)]);
+      await writeFile(partial, [this.#header(), serialize(persisted)]);
       await rename(partial, this.file);
     } catch (error) {
       warn(`could not persist the index to ${this.file}: ${(error as Error).message}`);

@@ -182,37 +182,41 @@ const PATTERN_TABLE_BITS = 16;
 
 export class Bm25Scorer {
   /** Per field: k1 · b / average length × each document's length, the part of BM25's denominator a term shares. */
-  private readonly lengthNorms: Float64Array[];
-  private readonly scores: Float64Array;
+  readonly #lengthNorms: Float64Array[];
+  readonly #scores: Float64Array;
   /** Which query last touched each document, so that arrays need no clearing between queries. */
-  private readonly touchedBy: Float64Array;
-  private readonly touched: Uint32Array;
+  readonly #touchedBy: Float64Array;
+  readonly #touched: Uint32Array;
   /** Each touched document's heldIdf, in the order of `touched` (reused: a question would otherwise allocate one). */
-  private readonly heldIdfs: Float64Array;
+  readonly #heldIdfs: Float64Array;
   /** Per 32 terms of a question: which of them each document holds, one bit each. */
-  private masks: Uint32Array[] = [];
-  private query = 0;
+  #masks: Uint32Array[] = [];
+  #query = 0;
   /** By pattern of terms matched (a mask): the query that last worked out its holding, and that holding. */
-  private patternQuery: Float64Array | undefined;
-  private patternHeldIdf = new Float64Array(0);
-  private patternWordsHeld = new Uint32Array(0);
+  #patternQuery: Float64Array | undefined;
+  #patternHeldIdf = new Float64Array(0);
+  #patternWordsHeld = new Uint32Array(0);
 
-  constructor(
-    private readonly index: InvertedIndex,
-    /** Each field's weight, in the order of the index's fields. */
-    private readonly boosts: readonly number[],
-    private readonly k1: number,
-    private readonly b: number,
-  ) {
+  readonly #index: InvertedIndex;
+  /** Each field's weight, in the order of the index's fields. */
+  readonly #boosts: readonly number[];
+  readonly #k1: number;
+  readonly #b: number;
+
+  constructor(index: InvertedIndex, boosts: readonly number[], k1: number, b: number) {
+    this.#index = index;
+    this.#boosts = boosts;
+    this.#k1 = k1;
+    this.#b = b;
     const size = index.documentCount;
-    this.lengthNorms = index.fields.map(({ lengths, averageLength }) => {
+    this.#lengthNorms = index.fields.map(({ lengths, averageLength }) => {
       const lengthWeight = (k1 * b) / (averageLength || 1);
       return Float64Array.from(lengths, (length) => lengthWeight * length);
     });
-    this.scores = new Float64Array(size);
-    this.touchedBy = new Float64Array(size);
-    this.touched = new Uint32Array(size);
-    this.heldIdfs = new Float64Array(size);
+    this.#scores = new Float64Array(size);
+    this.#touchedBy = new Float64Array(size);
+    this.#touched = new Uint32Array(size);
+    this.#heldIdfs = new Float64Array(size);
   }
 
   /**
@@ -220,13 +224,13 @@ export class Bm25Scorer {
    * `terms` are distinct; a document's hold on a word is the best weight among that word's terms it holds.
    */
   score(terms: readonly ScoredTerm[], words: readonly ScoringWord[]): Scoring {
-    const query = ++this.query;
-    const { scores, touchedBy, touched, k1, index } = this;
+    const query = ++this.#query;
+    const [scores, touchedBy, touched, k1, index] = [this.#scores, this.#touchedBy, this.#touched, this.#k1, this.#index];
     const documentCount = index.documentCount;
-    const base = k1 * (1 - this.b);
+    const base = k1 * (1 - this.#b);
     const maskCount = Math.ceil(terms.length / 32);
-    while (this.masks.length < maskCount) this.masks.push(new Uint32Array(scores.length));
-    const masks = this.masks;
+    while (this.#masks.length < maskCount) this.#masks.push(new Uint32Array(scores.length));
+    const masks = this.#masks;
     let touchedCount = 0;
 
     for (let termIndex = 0; termIndex < terms.length; termIndex++) {
@@ -242,8 +246,8 @@ export class Bm25Scorer {
         const matching = end - start;
         if (matching === 0) continue;
         const idf = Math.log(1 + (documentCount - matching + 0.5) / (matching + 0.5));
-        const factor = weight * (this.boosts[fieldIndex] as number) * idf * (k1 + 1);
-        const lengthNorm = this.lengthNorms[fieldIndex] as Float64Array;
+        const factor = weight * (this.#boosts[fieldIndex] as number) * idf * (k1 + 1);
+        const lengthNorm = this.#lengthNorms[fieldIndex] as Float64Array;
         const { documents, frequencies } = field;
         for (let at = start; at < end; at++) {
           const document = documents[at] as number;
@@ -293,15 +297,15 @@ export class Bm25Scorer {
     };
 
     // Each touched document's heldIdf is looked up in one pass over arrays: it is needed for every one of them.
-    const heldIdf = this.heldIdfs.subarray(0, touchedCount);
+    const heldIdf = this.#heldIdfs.subarray(0, touchedCount);
     let holding: (document: number) => Holding;
     if (terms.length <= PATTERN_TABLE_BITS) {
-      if (this.patternQuery === undefined) {
-        this.patternQuery = new Float64Array(1 << PATTERN_TABLE_BITS);
-        this.patternHeldIdf = new Float64Array(1 << PATTERN_TABLE_BITS);
-        this.patternWordsHeld = new Uint32Array(1 << PATTERN_TABLE_BITS);
+      if (this.#patternQuery === undefined) {
+        this.#patternQuery = new Float64Array(1 << PATTERN_TABLE_BITS);
+        this.#patternHeldIdf = new Float64Array(1 << PATTERN_TABLE_BITS);
+        this.#patternWordsHeld = new Uint32Array(1 << PATTERN_TABLE_BITS);
       }
-      const { patternQuery, patternHeldIdf, patternWordsHeld } = this;
+      const [patternQuery, patternHeldIdf, patternWordsHeld] = [this.#patternQuery, this.#patternHeldIdf, this.#patternWordsHeld];
       const mask = masks[0] as Uint32Array;
       const patternOf = (document: number): number => {
         const pattern = mask[document] as number;

@@ -1,9 +1,12 @@
 import type { Passage } from '../corpus/types.js';
 import { analyze, tokenize } from './analyzer.js';
 import { Expander, findByInitials, type AcronymKnowledge, type ExpansionGroup } from './expansions.js';
-import { editDistance, Vocabulary, type VocabularySnapshot } from './spelling.js';
+import { editDistance, Vocabulary } from './spelling.js';
+import { LRUCache } from 'lru-cache';
 import MiniSearch from 'minisearch';
-import { Bm25Scorer, InvertedIndex, invertedIndexFromMiniSearch, withOwnBuffer, type FieldPostings } from './scorer.js';
+import { Bm25Scorer, invertedIndexFromMiniSearch, type InvertedIndex } from './scorer.js';
+import { snapshotOf, structuresOf, type IndexStructures, type SearchIndexSnapshot } from './snapshot.js';
+import { topByScore } from './top-k.js';
 
 /**
  * How passages are ranked. Every weight here was chosen by measurement on public benchmarks and the project's
@@ -72,7 +75,7 @@ export interface Hit {
   /** Share of the question's information (idf-weighted words) that this passage or its neighbours hold, 0–1. */
   readonly coverage: number;
   /** The question's information this passage or its neighbours hold: the idf of the words held, summed. */
-  readonly evidence: number;
+  readonly heldIdf: number;
   /** How many of the question's words this passage or its neighbours hold, spelt as asked or corrected. */
   readonly wordsHeld: number;
 }
@@ -101,36 +104,10 @@ const MAX_COMPLETIONS = 8;
 const COMPLETION_WEIGHT = 0.6;
 
 /**
- * The version of SearchIndexSnapshot's layout: bump it whenever the snapshot or what its arrays mean changes, so
- * that an older persisted index is rebuilt instead of read.
+ * Questions are anyone's input: a cache keyed by what they hold keeps this many entries at most, dropping the least
+ * recently used, so that a long-running bot's memory does not grow with every new word asked.
  */
-export const SNAPSHOT_FORMAT = 1;
-
-/**
- * A SearchIndex as persisted (see src/search/persist.ts): the structures built from the passages, in typed arrays and
- * long strings, which Node's serializer writes and reads back as blocks. Made by `snapshot()`, read by `restore()`.
- */
-export interface SearchIndexSnapshot {
-  readonly format: number;
-  readonly documentCount: number;
-  /** The index's terms in id order, end to end, and the length of each. */
-  readonly terms: string;
-  readonly termLengths: Uint32Array;
-  /** By term id: how many passages hold the term in their own text, as analyzed (before splitting at spaces). */
-  readonly documentFrequency: Uint32Array;
-  /** The postings of each field, in the order text, context, title. */
-  readonly fields: readonly FieldPostings[];
-  readonly vocabulary: VocabularySnapshot;
-  readonly acronyms: AcronymKnowledge;
-}
-
-/** What a SearchIndex builds from its passages, or reads back from a snapshot. */
-export interface IndexStructures {
-  readonly index: InvertedIndex;
-  /** By term id: how many passages hold the term in their own text, as analyzed (before splitting at spaces). */
-  readonly documentFrequency: Uint32Array;
-  readonly vocabulary: Vocabulary;
-}
+const CACHED_PER_QUESTION_WORD = 4096;
 
 /** A passage as MiniSearch indexes it: each field holds index terms, separated by spaces. */
 interface IndexedDocument {
@@ -194,39 +171,43 @@ function buildStructures(passages: readonly Passage[]): IndexStructures {
 }
 
 export class SearchIndex {
-  private readonly index: InvertedIndex;
-  private readonly documentFrequency: Uint32Array;
-  private readonly vocabulary: Vocabulary;
-  private readonly expander: Expander;
+  readonly #index: InvertedIndex;
+  readonly #documentFrequency: Uint32Array;
+  readonly #vocabulary: Vocabulary;
+  readonly #expander: Expander;
   /** Long forms by the acronym their initials spell (upper case), as written: questions bring the same ones again. */
-  private readonly longFormsCache = new Map<string, string[][]>();
+  readonly #longFormsCache = new LRUCache<string, string[][]>({ max: CACHED_PER_QUESTION_WORD });
   /** The same long forms as index terms, by the acronym as the question's word holds it (lower case). */
-  private readonly initialsCache = new Map<string, string[][]>();
+  readonly #initialsCache = new LRUCache<string, string[][]>({ max: CACHED_PER_QUESTION_WORD });
   /** For each letter, the positions of the acronyms' names that hold a word starting with it; made on first use. */
-  private namesByLetter: Map<string, number[]> | undefined;
-  private readonly scorer: Bm25Scorer;
+  #namesByLetter: Map<string, number[]> | undefined;
+  readonly #scorer: Bm25Scorer;
   /** Final scores of the passages a question touched (reused: a question would otherwise allocate one). */
-  private readonly finalScores: Float64Array;
+  readonly #finalScores: Float64Array;
   /** The inverse document frequency of a term no passage holds: the most informative a word can be. */
   readonly maxIdf: number;
 
+  readonly #acronyms: AcronymKnowledge;
+  readonly #ranking: RankingOptions = DEFAULT_RANKING;
+
   /**
-   * Indexes the passages, or takes the structures SearchIndex.restore read back from a snapshot (`built`, which
-   * then stands for the passages).
+   * Indexes the passages, or takes the structures restoreIndex read back from a snapshot (`built`, which then stands
+   * for the passages).
    */
   constructor(
     passages: readonly Passage[],
-    private readonly acronyms: AcronymKnowledge,
+    acronyms: AcronymKnowledge,
     synonyms: readonly ExpansionGroup[] = [],
-    private readonly ranking: RankingOptions = DEFAULT_RANKING,
     built: IndexStructures = buildStructures(passages),
   ) {
-    ({ index: this.index, documentFrequency: this.documentFrequency, vocabulary: this.vocabulary } = built);
-    this.expander = new Expander([...acronyms.groups, ...synonyms]);
+    this.#acronyms = acronyms;
+    const ranking = this.#ranking;
+    ({ index: this.#index, documentFrequency: this.#documentFrequency, vocabulary: this.#vocabulary } = built);
+    this.#expander = new Expander([...acronyms.groups, ...synonyms]);
     const boosts = byField({ text: 1, context: ranking.contextBoost, title: ranking.titleBoost });
-    this.scorer = new Bm25Scorer(this.index, boosts, ranking.k1, ranking.b);
-    this.finalScores = new Float64Array(this.index.documentCount);
-    this.maxIdf = this.idfOf(0);
+    this.#scorer = new Bm25Scorer(this.#index, boosts, ranking.k1, ranking.b);
+    this.#finalScores = new Float64Array(this.#index.documentCount);
+    this.maxIdf = this.#idfOf(0);
   }
 
   /**
@@ -234,107 +215,52 @@ export class SearchIndex {
    * shares the index's arrays, to be written out at once, not changed.
    */
   snapshot(): SearchIndexSnapshot {
-    const terms = [...this.index.terms.keys()];
-    return {
-      format: SNAPSHOT_FORMAT,
-      documentCount: this.index.documentCount,
-      terms: terms.join(''),
-      termLengths: Uint32Array.from(terms, (term) => term.length),
-      documentFrequency: this.documentFrequency,
-      fields: this.index.fields,
-      vocabulary: this.vocabulary.snapshot(),
-      acronyms: this.acronyms,
-    };
+    const structures = { index: this.#index, documentFrequency: this.#documentFrequency, vocabulary: this.#vocabulary };
+    return snapshotOf(structures, this.#acronyms);
   }
 
   /**
    * The index a snapshot was taken of, answering exactly as it did, given the synonyms it was built with (the
    * persisted index is keyed by them). Throws when the snapshot is of another format or not whole.
    */
-  static restore(
-    snapshot: SearchIndexSnapshot,
-    synonyms: readonly ExpansionGroup[] = [],
-    ranking: RankingOptions = DEFAULT_RANKING,
-  ): SearchIndex {
-    if (snapshot?.format !== SNAPSHOT_FORMAT) throw new Error(`the snapshot is not of format ${SNAPSHOT_FORMAT}`);
-    const { documentCount, terms: joined, termLengths, documentFrequency, fields, acronyms } = snapshot;
-    if (!Number.isInteger(documentCount) || documentCount < 0 || typeof joined !== 'string') {
-      throw new Error('the snapshot is not whole');
-    }
-    if (!(termLengths instanceof Uint32Array) || !(documentFrequency instanceof Uint32Array)) {
-      throw new Error('the snapshot’s terms are not in their persisted form');
-    }
-    if (!Array.isArray(fields) || fields.length !== FIELD_COUNT) {
-      throw new Error(`the snapshot has not ${FIELD_COUNT} fields`);
-    }
-    if (!Array.isArray(acronyms?.groups) || !Array.isArray(acronyms?.names)) {
-      throw new Error('the snapshot has no acronyms');
-    }
-    const terms = new Map<string, number>();
-    let offset = 0;
-    for (let id = 0; id < termLengths.length; id++) {
-      const end = offset + (termLengths[id] as number);
-      terms.set(joined.slice(offset, end), id);
-      offset = end;
-    }
-    if (offset !== joined.length || terms.size !== termLengths.length || documentFrequency.length !== terms.size) {
-      throw new Error('the snapshot’s terms do not add up');
-    }
-    const ownFields = fields.map((field): FieldPostings => {
-      const { offsets, documents, frequencies, lengths, averageLength } = field ?? {};
-      const arrays = [offsets, documents, frequencies, lengths];
-      if (!arrays.every((array) => array instanceof Uint32Array) || typeof averageLength !== 'number') {
-        throw new Error('the snapshot’s postings are not in their persisted form');
-      }
-      const [ownOffsets, ownDocuments, ownFrequencies, ownLengths] = (arrays as Uint32Array[]).map(withOwnBuffer);
-      return {
-        offsets: ownOffsets as Uint32Array,
-        documents: ownDocuments as Uint32Array,
-        frequencies: ownFrequencies as Uint32Array,
-        lengths: ownLengths as Uint32Array,
-        averageLength,
-      };
-    });
-    const index = new InvertedIndex(terms, ownFields, documentCount);
-    index.validate();
-    const vocabulary = Vocabulary.restore(snapshot.vocabulary);
-    const structures = { index, documentFrequency: withOwnBuffer(documentFrequency), vocabulary };
-    return new SearchIndex([], acronyms, synonyms, ranking, structures);
+  static restore(snapshot: SearchIndexSnapshot, synonyms: readonly ExpansionGroup[] = []): SearchIndex {
+    const { structures, acronyms } = structuresOf(snapshot, FIELD_COUNT);
+    return new SearchIndex([], acronyms, synonyms, structures);
   }
 
-  private idfOf(documentFrequency: number): number {
-    const count = this.index.documentCount;
+  #idfOf(documentFrequency: number): number {
+    const count = this.#index.documentCount;
     return Math.log(1 + (count - documentFrequency + 0.5) / (documentFrequency + 0.5));
   }
 
   /** Does any passage or title hold the term? */
-  private knows(term: string): boolean {
-    const id = this.index.termId(term);
-    return id !== undefined && ((this.documentFrequency[id] as number) > 0 || this.index.postingCount(TITLE, id) > 0);
+  #knows(term: string): boolean {
+    const id = this.#index.termId(term);
+    return id !== undefined && ((this.#documentFrequency[id] as number) > 0 || this.#index.postingCount(TITLE, id) > 0);
   }
 
   /** How many passages hold the term in their own text. */
-  private frequencyOf(term: string): number {
-    const id = this.index.termId(term);
-    return id === undefined ? 0 : (this.documentFrequency[id] as number);
+  #frequencyOf(term: string): number {
+    const id = this.#index.termId(term);
+    return id === undefined ? 0 : (this.#documentFrequency[id] as number);
   }
 
   /** The long forms of an acronym the sources use but never define, by the initials of their names (WATW). */
-  private namesByInitials(word: string): string[][] {
-    let found = this.initialsCache.get(word);
+  #namesByInitials(word: string): string[][] {
+    let found = this.#initialsCache.get(word);
     if (found === undefined) {
-      found = this.longFormsByInitials(word.toUpperCase()).map((name) => analyze(name.join(' ')));
-      remember(this.initialsCache, word, found);
+      found = this.#longFormsByInitials(word.toUpperCase()).map((name) => analyze(name.join(' ')));
+      this.#initialsCache.set(word, found);
     }
     return found;
   }
 
   /** The stretches of the sources' names whose initials spell the acronym (upper case), as written. */
-  private longFormsByInitials(acronym: string): string[][] {
-    let found = this.longFormsCache.get(acronym);
+  #longFormsByInitials(acronym: string): string[][] {
+    let found = this.#longFormsCache.get(acronym);
     if (found === undefined) {
-      found = findByInitials(this.namesWithInitials(acronym), acronym);
-      remember(this.longFormsCache, acronym, found);
+      found = findByInitials(this.#namesWithInitials(acronym), acronym);
+      this.#longFormsCache.set(acronym, found);
     }
     return found;
   }
@@ -344,22 +270,22 @@ export class SearchIndex {
    * a word's initial, so a name lacking a word that starts with one of them is passed over. Trying every name costs
    * milliseconds per acronym, and questions bring new ones all the time.
    */
-  private namesWithInitials(acronym: string): ReadonlyArray<readonly string[]> {
-    const { names } = this.acronyms;
-    if (this.namesByLetter === undefined) {
-      this.namesByLetter = new Map();
+  #namesWithInitials(acronym: string): ReadonlyArray<readonly string[]> {
+    const { names } = this.#acronyms;
+    if (this.#namesByLetter === undefined) {
+      this.#namesByLetter = new Map();
       for (const [position, name] of names.entries()) {
         for (const initial of new Set(name.map((nameWord) => nameWord.toLowerCase()[0] ?? ''))) {
-          const positions = this.namesByLetter.get(initial) ?? [];
+          const positions = this.#namesByLetter.get(initial) ?? [];
           positions.push(position);
-          this.namesByLetter.set(initial, positions);
+          this.#namesByLetter.set(initial, positions);
         }
       }
     }
     // The letters as findByInitials matches them: UTF-16 code units, as it indexes strings.
     const letters = [...new Set(acronym.toLowerCase().replace(/&/g, '').split(''))];
     if (letters.length === 0) return names;
-    const candidates = letters.map((letter) => this.namesByLetter?.get(letter) ?? []);
+    const candidates = letters.map((letter) => this.#namesByLetter?.get(letter) ?? []);
     candidates.sort((a, b) => a.length - b.length);
     const [fewest = [], ...others] = candidates;
     const held = others.map((positions) => new Set(positions));
@@ -374,10 +300,10 @@ export class SearchIndex {
     // Phrases standing for what was asked (acronyms, synonyms) are searched too, each sharing one word's weight
     // among its terms, and count for the words they stand for.
     const expansionsOf = tokens.map(() => [] as WeightedTerm[]);
-    for (const { start, length, phrase } of this.expander.expand(tokens.map((token) => token.terms[0] ?? ''))) {
-      const known = phrase.filter((term) => this.knows(term));
+    for (const { start, length, phrase } of this.#expander.expand(tokens.map((token) => token.terms[0] ?? ''))) {
+      const known = phrase.filter((term) => this.#knows(term));
       for (let index = start; index < start + length; index++) {
-        for (const term of known) expansionsOf[index]?.push({ term, weight: this.ranking.expansionWeight / phrase.length });
+        for (const term of known) expansionsOf[index]?.push({ term, weight: this.#ranking.expansionWeight / phrase.length });
       }
     }
 
@@ -387,39 +313,39 @@ export class SearchIndex {
       const terms = new Map<string, number>();
       const add = (term: string, weight: number) => terms.set(term, Math.max(weight, terms.get(term) ?? 0));
       const [whole, ...parts] = token.terms;
-      if (whole !== undefined && this.knows(whole)) add(whole, 1);
-      for (const part of parts) if (this.knows(part)) add(part, terms.size > 0 ? 0.5 : 1);
+      if (whole !== undefined && this.#knows(whole)) add(whole, 1);
+      for (const part of parts) if (this.#knows(part)) add(part, terms.size > 0 ? 0.5 : 1);
       const isPrefix = options.prefixLastWord === true && index === lastIndex;
       const original = question.slice(token.start, token.end);
       if (terms.size === 0 && !isPrefix && !/\d/.test(token.word)) {
         // A capitalised word inside the question is a name as the asker spells it ("Leeds"), not a typo.
         const isName = token.start > 0 && /^\p{Lu}/u.test(original);
-        for (const correction of isName ? [] : this.vocabulary.corrections(token.word)) {
-          for (const term of tokenize(correction)[0]?.terms ?? []) add(term, this.ranking.correctionWeight);
+        for (const correction of isName ? [] : this.#vocabulary.corrections(token.word)) {
+          for (const term of tokenize(correction)[0]?.terms ?? []) add(term, this.#ranking.correctionWeight);
         }
         if (terms.size === 0 && /^\p{Lu}{2,8}s?$/u.test(original)) {
-          for (const name of this.namesByInitials(token.word.replace(/s$/, ''))) {
-            for (const term of name) add(term, this.ranking.expansionWeight / name.length);
+          for (const name of this.#namesByInitials(token.word.replace(/s$/, ''))) {
+            for (const term of name) add(term, this.#ranking.expansionWeight / name.length);
           }
         }
       }
       if (isPrefix) {
         // The word being typed stands for the sources' most frequent words that start with it.
-        for (const completion of this.vocabulary.completions(token.word, MAX_COMPLETIONS)) {
+        for (const completion of this.#vocabulary.completions(token.word, MAX_COMPLETIONS)) {
           for (const term of tokenize(completion)[0]?.terms ?? []) add(term, completion === token.word ? 1 : COMPLETION_WEIGHT);
         }
       }
       for (const { term, weight } of expansionsOf[index] ?? []) add(term, weight);
       const known = terms.size > 0;
-      const frequencies = [...terms.keys()].map((term) => this.frequencyOf(term));
-      const idf = known ? this.idfOf(Math.max(...frequencies, 0) || 1) : this.maxIdf;
+      const frequencies = [...terms.keys()].map((term) => this.#frequencyOf(term));
+      const idf = known ? this.#idfOf(Math.max(...frequencies, 0) || 1) : this.maxIdf;
       words.push({ word: token.word, terms: [...terms].map(([term, weight]) => ({ term, weight })), idf, known });
     }
 
     const termWeights = new Map<string, number>();
     for (const word of words) {
       for (const { term, weight } of word.terms) {
-        const weighted = weight * this.idfOf(this.frequencyOf(term));
+        const weighted = weight * this.#idfOf(this.#frequencyOf(term));
         termWeights.set(term, Math.max(termWeights.get(term) ?? 0, weighted));
       }
     }
@@ -441,19 +367,19 @@ export class SearchIndex {
     if (terms.size === 0) return { hits: [], plan };
 
     const totalIdf = plan.words.reduce((sum, word) => sum + word.idf, 0);
-    const scoring = this.scorer.score([...terms.values()], plan.words);
+    const scoring = this.#scorer.score([...terms.values()], plan.words);
     const { touched, touchedCount, bm25, heldIdf } = scoring;
-    const { coordination } = this.ranking;
-    const scores = this.finalScores.subarray(0, touchedCount);
+    const { coordination } = this.#ranking;
+    const scores = this.#finalScores.subarray(0, touchedCount);
     for (let at = 0; at < touchedCount; at++) {
       const coverage = totalIdf > 0 ? (heldIdf[at] as number) / totalIdf : 0;
       scores[at] = (bm25[touched[at] as number] as number) * (1 + coordination * coverage);
     }
     const hits = topByScore(scores, touched, options.limit).map((at): Hit => {
       const passage = touched[at] as number;
-      const { heldIdf: evidence, wordsHeld } = scoring.holding(passage);
-      const coverage = totalIdf > 0 ? evidence / totalIdf : 0;
-      return { passage, score: scores[at] as number, coverage, evidence, wordsHeld };
+      const { heldIdf, wordsHeld } = scoring.holding(passage);
+      const coverage = totalIdf > 0 ? heldIdf / totalIdf : 0;
+      return { passage, score: scores[at] as number, coverage, heldIdf, wordsHeld };
     });
     return { hits, plan };
   }
@@ -479,7 +405,7 @@ export class SearchIndex {
       if (acronym !== undefined) {
         // Spelt the same but for case ("Women at the Well", "Women at The Well"), long forms are one: the first.
         const longForms = new Map<string, string>();
-        for (const name of this.longFormsByInitials(acronym)) {
+        for (const name of this.#longFormsByInitials(acronym)) {
           const spelt = name.join(' ');
           if (!longForms.has(spelt.toLowerCase())) longForms.set(spelt.toLowerCase(), spelt);
         }
@@ -488,76 +414,13 @@ export class SearchIndex {
         continue;
       }
       const isName = token.start > 0 && /^\p{Lu}/u.test(original);
-      if (token.terms.length === 0 || token.terms.some((term) => this.knows(term)) || isName) continue;
+      if (token.terms.length === 0 || token.terms.some((term) => this.#knows(term)) || isName) continue;
       if (!/^\p{L}+$/u.test(original) || modelKnows(token.word) || modelKnows(token.word.replace(/s$/, ''))) continue;
-      const [correction] = this.vocabulary.corrections(token.word, 1);
+      const [correction] = this.#vocabulary.corrections(token.word, 1);
       if (correction !== undefined && editDistance(token.word, correction, 1) <= 1) {
         replace(token.start, token.end, correction);
       }
     }
     return readable + question.slice(copiedUpTo);
   }
-}
-
-/**
- * Positions of the `limit` highest scores, best first (ties: the passage first in order), without sorting every
- * passage that matched a word: a min-heap keeps the best so far, its root the worst of them, the one a better score
- * replaces. `passages[at]` is the passage scored `scores[at]`.
- */
-function topByScore(scores: Float64Array, passages: Uint32Array, limit: number): number[] {
-  const better = (a: number, b: number) => {
-    const scoreA = scores[a] as number;
-    const scoreB = scores[b] as number;
-    return scoreA > scoreB || (scoreA === scoreB && (passages[a] as number) < (passages[b] as number));
-  };
-  const byRank = (a: number, b: number) => (better(a, b) ? -1 : better(b, a) ? 1 : 0);
-  const count = scores.length;
-  if (limit <= 0) return [];
-  if (count <= limit * 4) return Array.from({ length: count }, (_, at) => at).sort(byRank).slice(0, limit);
-  const heap: number[] = [];
-  for (let at = 0; at < limit; at++) {
-    let child = heap.length;
-    heap.push(at);
-    while (child > 0) {
-      const parent = (child - 1) >> 1;
-      const parentAt = heap[parent] as number;
-      if (!better(parentAt, at)) break;
-      heap[child] = parentAt;
-      child = parent;
-    }
-    heap[child] = at;
-  }
-  // Most entries do not beat the worst kept, and are turned away on its score alone, kept at hand.
-  let worstScore = scores[heap[0] as number] as number;
-  for (let at = limit; at < count; at++) {
-    if ((scores[at] as number) < worstScore || !better(at, heap[0] as number)) continue;
-    // Sift the new entry down from the root, moving the worse child up, until no child is worse.
-    const size = heap.length;
-    let node = 0;
-    for (;;) {
-      const left = 2 * node + 1;
-      if (left >= size) break;
-      const right = left + 1;
-      let worst = left;
-      if (right < size && better(heap[left] as number, heap[right] as number)) worst = right;
-      const worstAt = heap[worst] as number;
-      if (!better(at, worstAt)) break;
-      heap[node] = worstAt;
-      node = worst;
-    }
-    heap[node] = at;
-    worstScore = scores[heap[0] as number] as number;
-  }
-  return heap.sort(byRank);
-}
-
-/**
- * Questions are anyone's input: a cache keyed by what they hold keeps this many entries at most, dropping the
- * oldest, so that a long-running bot's memory does not grow with every new word asked.
- */
-const CACHED_PER_QUESTION_WORD = 4096;
-
-function remember<Value>(cache: Map<string, Value>, key: string, value: Value): void {
-  if (cache.size >= CACHED_PER_QUESTION_WORD) cache.delete(cache.keys().next().value as string);
-  cache.set(key, value);
 }

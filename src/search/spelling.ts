@@ -51,18 +51,18 @@ export interface VocabularySnapshot {
  */
 export class Vocabulary {
   /** Words added since the vocabulary was last sorted, with how often each was added. */
-  private added = new Map<string, number>();
+  #added = new Map<string, number>();
   /** Every word, sorted by UTF-16 code units (as `<` compares strings). */
-  private words: string[] = [];
+  #words: string[] = [];
   /** How often each word of `words` occurs in the sources. */
-  private counts: Uint32Array = new Uint32Array(0);
+  #counts: Uint32Array = new Uint32Array(0);
 
   add(word: string): void {
-    this.added.set(word, (this.added.get(word) ?? 0) + 1);
+    this.#added.set(word, (this.#added.get(word) ?? 0) + 1);
   }
 
   has(word: string): boolean {
-    return this.indexOf(word) !== -1;
+    return this.#indexOf(word) !== -1;
   }
 
   /**
@@ -71,8 +71,8 @@ export class Vocabulary {
    */
   completions(prefix: string, max: number): string[] {
     if (prefix.length < 3) return this.has(prefix) ? [prefix] : [];
-    const { words, counts } = this.sorted();
-    const [start, end] = this.prefixRange(prefix, 0, words.length);
+    const { words, counts } = this.#sorted();
+    const [start, end] = this.#prefixRange(prefix, 0, words.length);
     // The prefix itself, when it is a word, comes first of the run (nothing sorts between a word and its
     // extensions) and first of the completions; the others follow by count, then in order.
     const exact = words[start] === prefix ? 1 : 0;
@@ -95,14 +95,14 @@ export class Vocabulary {
   corrections(word: string, max = 2): string[] {
     const edits = allowedEdits(word.length);
     if (edits === 0) return [];
-    const { words, counts } = this.sorted();
+    const { words, counts } = this.#sorted();
     // Words within `edits` Levenshtein edits, where a swap of neighbouring letters costs 2: swaps are tried one by
     // one instead, which is far cheaper than searching one edit further.
     const candidates = new Map<string, number>();
-    for (const at of this.withinEdits(word, edits)) candidates.set(words[at] as string, counts[at] as number);
+    for (const at of this.#withinEdits(word, edits)) candidates.set(words[at] as string, counts[at] as number);
     for (let at = 0; at + 1 < word.length; at++) {
       const swapped = word.slice(0, at) + word[at + 1] + word[at] + word.slice(at + 2);
-      const found = this.indexOf(swapped);
+      const found = this.#indexOf(swapped);
       if (found !== -1) candidates.set(swapped, counts[found] as number);
     }
     const scored: Array<{ word: string; distance: number; count: number }> = [];
@@ -120,7 +120,7 @@ export class Vocabulary {
 
   /** The vocabulary in its persisted form (sharing its counts, to be written out, not changed). */
   snapshot(): VocabularySnapshot {
-    const { words, counts } = this.sorted();
+    const { words, counts } = this.#sorted();
     return { words: words.join(''), wordLengths: Uint32Array.from(words, (word) => word.length), counts };
   }
 
@@ -140,34 +140,34 @@ export class Vocabulary {
     }
     if (offset !== joined.length) throw new Error('the vocabulary’s word lengths do not add up to its words');
     const vocabulary = new Vocabulary();
-    vocabulary.words = words;
+    vocabulary.#words = words;
     // A buffer of its own: Node's deserializer gives a view into all the bytes it read, which would keep them alive.
-    vocabulary.counts = counts.byteLength === counts.buffer.byteLength ? counts : counts.slice();
+    vocabulary.#counts = counts.byteLength === counts.buffer.byteLength ? counts : counts.slice();
     return vocabulary;
   }
 
   /** The words in order, with the words added since last time merged in. */
-  private sorted(): { readonly words: readonly string[]; readonly counts: Uint32Array } {
-    if (this.added.size > 0) {
-      const all = this.added;
-      for (const [at, word] of this.words.entries()) all.set(word, (all.get(word) ?? 0) + (this.counts[at] as number));
-      this.words = [...all.keys()].sort();
-      this.counts = Uint32Array.from(this.words, (word) => all.get(word) ?? 0);
-      this.added = new Map();
+  #sorted(): { readonly words: readonly string[]; readonly counts: Uint32Array } {
+    if (this.#added.size > 0) {
+      const all = this.#added;
+      for (const [at, word] of this.#words.entries()) all.set(word, (all.get(word) ?? 0) + (this.#counts[at] as number));
+      this.#words = [...all.keys()].sort();
+      this.#counts = Uint32Array.from(this.#words, (word) => all.get(word) ?? 0);
+      this.#added = new Map();
     }
-    return { words: this.words, counts: this.counts };
+    return { words: this.#words, counts: this.#counts };
   }
 
   /** The position of `word`, or -1. */
-  private indexOf(word: string): number {
-    const { words } = this.sorted();
-    const at = this.lowerBound(word, 0, words.length);
+  #indexOf(word: string): number {
+    const { words } = this.#sorted();
+    const at = this.#lowerBound(word, 0, words.length);
     return words[at] === word ? at : -1;
   }
 
   /** The first position in [start, end) whose word is not before `word`. */
-  private lowerBound(word: string, start: number, end: number): number {
-    const { words } = this;
+  #lowerBound(word: string, start: number, end: number): number {
+    const words = this.#words;
     let low = start;
     let high = end;
     while (low < high) {
@@ -179,9 +179,9 @@ export class Vocabulary {
   }
 
   /** The run [start, end) of the words in [from, to) that start with `prefix`. */
-  private prefixRange(prefix: string, from: number, to: number): [start: number, end: number] {
-    const { words } = this;
-    const start = this.lowerBound(prefix, from, to);
+  #prefixRange(prefix: string, from: number, to: number): [start: number, end: number] {
+    const words = this.#words;
+    const start = this.#lowerBound(prefix, from, to);
     // From `start` on, the words that start with the prefix come first, then those after it.
     let low = start;
     let high = to;
@@ -194,8 +194,8 @@ export class Vocabulary {
   }
 
   /** The end of the run of words that start with `prefix`, the first of which is at `from`, in [from, to). */
-  private endOfPrefix(prefix: string, from: number, to: number): number {
-    const { words } = this;
+  #endOfPrefix(prefix: string, from: number, to: number): number {
+    const words = this.#words;
     // Runs skipped are mostly short: gallop from `from` before searching by halves.
     let step = 1;
     while (from + step < to && (words[from + step] as string).startsWith(prefix)) step *= 2;
@@ -215,9 +215,9 @@ export class Vocabulary {
    * the edit-distance matrix for the prefix it shares with the word before, and every word under a prefix already
    * too far from `word` is skipped at once.
    */
-  private withinEdits(word: string, maxEdits: number): number[] {
-    const { words } = this;
-    const [start, end] = this.prefixRange(word.slice(0, 1), 0, words.length);
+  #withinEdits(word: string, maxEdits: number): number[] {
+    const words = this.#words;
+    const [start, end] = this.#prefixRange(word.slice(0, 1), 0, words.length);
     const columns = word.length + 1;
     // A prefix longer than this is more than maxEdits insertions away from the word, as is every word under it.
     const maxDepth = word.length + maxEdits;
@@ -267,7 +267,7 @@ export class Vocabulary {
       if (tooFar) {
         // No word under this prefix can come within maxEdits: go on after all of them.
         validDepth = depth - 1;
-        at = this.endOfPrefix(candidate.slice(0, depth), at, end);
+        at = this.#endOfPrefix(candidate.slice(0, depth), at, end);
         continue;
       }
       validDepth = depth;

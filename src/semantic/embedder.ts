@@ -45,10 +45,3 @@ export interface EmbeddingModel {
   /** Reads the weights into memory. Each thread that embeds loads its own Embedder. */
   load(): Promise<Embedder>;
 }
-
-/** Cosine similarity of two unit-length vectors. */
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let at = 0; at < a.length; at++) sum += (a[at] as number) * (b[at] as number);
-  return sum;
-}

@@ -1,9 +1,9 @@
-import type { TextRange } from '../answer.js';
+import type { TextRange } from '../answer/answer.js';
 import type { Warn } from '../corpus/load.js';
 import type { Passage } from '../corpus/types.js';
 import { sentenceRanges } from '../corpus/sentences.js';
 import type { EmbeddingModel } from './embedder.js';
-import { embedInWorkers, QuestionWorker } from './pool.js';
+import { embedInWorkers } from './pool.js';
 import { textKey, VectorStore } from './vector-store.js';
 
 /** How far the passage vectors are. */
@@ -37,12 +37,6 @@ export interface PassageVectorsOptions {
   readonly onProgress?: (progress: VectorProgress, state: VectorState) => void;
   readonly warn?: Warn;
 }
-
-/** Questions whose vectors are kept: the "Next match" and "Show source" buttons ask the same question again. */
-const REMEMBERED_QUESTIONS = 256;
-
-/** How long embedding a question takes before any has been timed: MiniLM's on two cores, measured (bench/semantic.ts). */
-const FIRST_GUESS_QUESTION_MS = 30;
 
 /**
  * The share of a passage's similarity that its second-closest sentence makes (the closest makes the rest): a passage
@@ -97,53 +91,50 @@ function segmentsOf(passage: Passage): Segment[] {
 export class PassageVectors {
   /** Resolves when every passage has its vectors (true), or when that can no longer happen (false). */
   readonly complete: Promise<boolean>;
-  private stateNow: VectorState = 'building';
-  private progressNow: VectorProgress;
+  #stateNow: VectorState = 'building';
+  #progressNow: VectorProgress;
   /** One row of `dimensions` numbers per segment, the segments of passage 0 first. */
-  private readonly rows: Float32Array;
+  readonly #rows: Float32Array;
   /** Passage p's segments are rows firstRow[p] up to firstRow[p + 1]. */
-  private readonly firstRow: Uint32Array;
+  readonly #firstRow: Uint32Array;
   /** The sentence each row's text lies in: a long sentence is embedded as several overlapping windows. */
-  private readonly sentenceOfRow: readonly TextRange[];
-  private readonly abort = new AbortController();
-  private readonly questionWorker: QuestionWorker;
-  private readonly questionVectors = new Map<string, Float32Array>();
-  /** Questions are embedded one at a time, in order: each waits for the one before it. */
-  private questionQueue: Promise<unknown> = Promise.resolve();
-  /** Questions queued or being embedded. */
-  private questionsWaiting = 0;
-  /** How long a question took to embed lately (a moving average, ms); a first guess until one has been. */
-  private questionMs = FIRST_GUESS_QUESTION_MS;
+  readonly #sentenceOfRow: readonly TextRange[];
+  readonly #abort = new AbortController();
+
+  readonly #passages: readonly Passage[];
+  readonly #options: PassageVectorsOptions;
 
   private constructor(
-    private readonly passages: readonly Passage[],
-    private readonly options: PassageVectorsOptions,
+    passages: readonly Passage[],
+    options: PassageVectorsOptions,
     store: VectorStore,
   ) {
-    this.questionWorker = new QuestionWorker(options.model);
+    this.#passages = passages;
+
+    this.#options = options;
     const segments = passages.map(segmentsOf);
-    this.firstRow = new Uint32Array(passages.length + 1);
+    this.#firstRow = new Uint32Array(passages.length + 1);
     for (const [index, texts] of segments.entries()) {
-      this.firstRow[index + 1] = (this.firstRow[index] as number) + texts.length;
+      this.#firstRow[index + 1] = (this.#firstRow[index] as number) + texts.length;
     }
-    this.sentenceOfRow = segments.flatMap((texts) => texts.map((segment) => segment.sentence));
-    this.rows = new Float32Array((this.firstRow[passages.length] as number) * options.model.dimensions);
+    this.#sentenceOfRow = segments.flatMap((texts) => texts.map((segment) => segment.sentence));
+    this.#rows = new Float32Array((this.#firstRow[passages.length] as number) * options.model.dimensions);
 
     // The keys of every text the passages are embedded as: the store keeps these and drops the rest.
     const liveKeys = new Set<string>();
     // Rows of each text not yet known, by the text's key: a text found in several passages is embedded once.
     const pending = new Map<string, { text: string; rows: number[] }>();
     const missingRows = new Uint32Array(passages.length);
-    const passageOfRow = new Uint32Array(this.firstRow[passages.length] as number);
+    const passageOfRow = new Uint32Array(this.#firstRow[passages.length] as number);
     for (const [index, texts] of segments.entries()) {
       for (const [offset, { text }] of texts.entries()) {
-        const row = (this.firstRow[index] as number) + offset;
+        const row = (this.#firstRow[index] as number) + offset;
         passageOfRow[row] = index;
         const key = textKey(text);
         liveKeys.add(key);
         const stored = store.get(key);
         if (stored !== undefined) {
-          this.rows.set(stored, row * options.model.dimensions);
+          this.#rows.set(stored, row * options.model.dimensions);
           continue;
         }
         missingRows[index] = (missingRows[index] as number) + 1;
@@ -153,14 +144,14 @@ export class PassageVectors {
       }
     }
     const passagesStored = missingRows.filter((missing) => missing === 0).length;
-    this.progressNow = {
+    this.#progressNow = {
       passages: passages.length,
       passagesDone: passagesStored,
       passagesStored,
       startedAt: performance.now(),
     };
     // The store is the build's alone: once the vectors are complete, only `rows` holds them.
-    this.complete = this.build(store, liveKeys, [...pending.entries()], missingRows, passageOfRow);
+    this.complete = this.#build(store, liveKeys, [...pending.entries()], missingRows, passageOfRow);
   }
 
   /**
@@ -172,61 +163,21 @@ export class PassageVectors {
     const store = await VectorStore.open(storeFile, model.id, model.dimensions, warn);
     const vectors = new PassageVectors(passages, options, store);
     // With nothing missing, the build ends at once: waiting for it makes the caller's first question hybrid.
-    if (vectors.progressNow.passagesDone === passages.length) await vectors.complete;
+    if (vectors.#progressNow.passagesDone === passages.length) await vectors.complete;
     return vectors;
   }
 
   get state(): VectorState {
-    return this.stateNow;
+    return this.#stateNow;
   }
 
   get progress(): VectorProgress {
-    return this.progressNow;
+    return this.#progressNow;
   }
 
   /** Stops computing vectors (those computed so far stay stored). Ranking stays as it is. */
   stop(): void {
-    this.abort.abort(new Error('the library was closed'));
-    this.questionWorker.stop();
-  }
-
-  /**
-   * How long the vector of a question asked now would take, in ms: none when it is remembered, else the questions
-   * queued before it and its own, at the time a question took lately.
-   */
-  questionWaitMs(question: string): number {
-    return this.questionVectors.has(question) ? 0 : (this.questionsWaiting + 1) * this.questionMs;
-  }
-
-  /**
-   * The question's vector, computed in a worker thread of its own (a few tens of milliseconds once the model is
-   * loaded), one question at a time: under a burst, replies and other interactions are served on this thread while
-   * questions wait for their vectors. The model reads the text `readAs` gives (the question rewritten for it); a
-   * question asked lately is remembered as asked, and neither rewritten nor embedded again.
-   */
-  async embedQuestion(question: string, readAs: () => string | Promise<string> = () => question): Promise<Float32Array> {
-    const remembered = this.questionVectors.get(question);
-    if (remembered !== undefined) return remembered;
-    this.questionsWaiting++;
-    let vector: Float32Array;
-    try {
-      const text = await readAs();
-      const turn = this.questionQueue.then(async () => {
-        const started = performance.now();
-        const embedded = await this.questionWorker.embed(text);
-        this.questionMs = 0.8 * this.questionMs + 0.2 * (performance.now() - started);
-        return embedded;
-      });
-      this.questionQueue = turn.catch(() => {});
-      vector = await turn;
-    } finally {
-      this.questionsWaiting--;
-    }
-    if (this.questionVectors.size >= REMEMBERED_QUESTIONS) {
-      this.questionVectors.delete(this.questionVectors.keys().next().value as string);
-    }
-    this.questionVectors.set(question, vector);
-    return vector;
+    this.#abort.abort(new Error('the library was closed'));
   }
 
   /**
@@ -235,10 +186,10 @@ export class PassageVectors {
    * once complete.
    */
   similarities(questionVector: Float32Array): { byPassage: Float32Array; closest: number } {
-    const byPassage = new Float32Array(this.passages.length);
+    const byPassage = new Float32Array(this.#passages.length);
     let closestOfAll = -1;
-    for (let passage = 0; passage < this.passages.length; passage++) {
-      const { cosine, second } = this.closestRow(passage, questionVector);
+    for (let passage = 0; passage < this.#passages.length; passage++) {
+      const { cosine, second } = this.#closestRow(passage, questionVector);
       byPassage[passage] = (1 - SECOND_SENTENCE_SHARE) * cosine + SECOND_SENTENCE_SHARE * second;
       closestOfAll = Math.max(closestOfAll, cosine);
     }
@@ -247,24 +198,24 @@ export class PassageVectors {
 
   /** The passage's sentence closest in meaning to the question, as a range of its text. Only once complete. */
   closestSentence(passage: number, questionVector: Float32Array): TextRange {
-    const { row } = this.closestRow(passage, questionVector);
-    const text = (this.passages[passage] as Passage).text;
-    return this.sentenceOfRow[row] ?? [0, text.length];
+    const { row } = this.#closestRow(passage, questionVector);
+    const text = (this.#passages[passage] as Passage).text;
+    return this.#sentenceOfRow[row] ?? [0, text.length];
   }
 
   /** The passage's row closest to the question, its cosine, and the cosine of the second closest (or the same). */
-  private closestRow(passage: number, questionVector: Float32Array): { row: number; cosine: number; second: number } {
-    const dimensions = this.options.model.dimensions;
-    let closest = { row: this.firstRow[passage] as number, cosine: -1 };
+  #closestRow(passage: number, questionVector: Float32Array): { row: number; cosine: number; second: number } {
+    const dimensions = this.#options.model.dimensions;
+    let closest = { row: this.#firstRow[passage] as number, cosine: -1 };
     let second: number | undefined;
-    for (let row = this.firstRow[passage] as number; row < (this.firstRow[passage + 1] as number); row++) {
+    for (let row = this.#firstRow[passage] as number; row < (this.#firstRow[passage + 1] as number); row++) {
       let dot = 0;
       const offset = row * dimensions;
       for (let at = 0; at < dimensions; at++) {
-        dot += (this.rows[offset + at] as number) * (questionVector[at] as number);
+        dot += (this.#rows[offset + at] as number) * (questionVector[at] as number);
       }
       if (dot > closest.cosine) {
-        if (row > (this.firstRow[passage] as number)) second = closest.cosine;
+        if (row > (this.#firstRow[passage] as number)) second = closest.cosine;
         closest = { row, cosine: dot };
       } else if (second === undefined || dot > second) {
         second = dot;
@@ -273,14 +224,14 @@ export class PassageVectors {
     return { ...closest, second: second ?? closest.cosine };
   }
 
-  private async build(
+  async #build(
     store: VectorStore,
     liveKeys: ReadonlySet<string>,
     pending: Array<[key: string, entry: { text: string; rows: number[] }]>,
     missingRows: Uint32Array,
     passageOfRow: Uint32Array,
   ): Promise<boolean> {
-    const { model, warn = () => {} } = this.options;
+    const { model, warn = () => {} } = this.#options;
     const dimensions = model.dimensions;
     let writes = Promise.resolve();
     let persisting = true;
@@ -291,27 +242,27 @@ export class PassageVectors {
         persisting = false;
       });
     };
-    const report = () => this.options.onProgress?.(this.progressNow, this.stateNow);
+    const report = () => this.#options.onProgress?.(this.#progressNow, this.#stateNow);
     try {
       await embedInWorkers(
         model,
         pending.map(([, entry]) => entry.text),
         {
-          threads: this.options.threads,
-          signal: this.abort.signal,
+          threads: this.#options.threads,
+          signal: this.#abort.signal,
           onVectors: (first, vectors) => {
-            let passagesDone = this.progressNow.passagesDone;
+            let passagesDone = this.#progressNow.passagesDone;
             const batch = vectors.map((vector, offset) => {
               const [key, entry] = pending[first + offset] as (typeof pending)[number];
               for (const row of entry.rows) {
-                this.rows.set(vector, row * dimensions);
+                this.#rows.set(vector, row * dimensions);
                 const passage = passageOfRow[row] as number;
                 missingRows[passage] = (missingRows[passage] as number) - 1;
                 if (missingRows[passage] === 0) passagesDone++;
               }
               return [key, vector] as const;
             });
-            this.progressNow = { ...this.progressNow, passagesDone };
+            this.#progressNow = { ...this.#progressNow, passagesDone };
             // Writes are queued, so that the file's records stay whole and in order.
             persist(() => store.add(batch));
             report();
@@ -321,17 +272,15 @@ export class PassageVectors {
       // Vectors of texts no longer in the sources are dropped, so that the store does not grow with every edit.
       persist(() => store.retainOnly(liveKeys));
       await writes;
-      this.stateNow = 'ready';
-      // The model that embeds questions is loaded now, rather than by the first question asked.
-      void this.questionWorker.start();
+      this.#stateNow = 'ready';
     } catch (error) {
       await writes;
-      this.stateNow = this.abort.signal.aborted ? 'stopped' : 'failed';
-      if (this.stateNow === 'failed') {
+      this.#stateNow = this.#abort.signal.aborted ? 'stopped' : 'failed';
+      if (this.#stateNow === 'failed') {
         warn(`passage vectors could not be computed, so ranking stays lexical: ${(error as Error).message}`);
       }
     }
     report();
-    return this.stateNow === 'ready';
+    return this.#stateNow === 'ready';
   }
 }

@@ -72,7 +72,7 @@ export function embedInWorkers(
       options.signal?.removeEventListener('abort', onAbort);
       for (const worker of workers) void worker.terminate();
       if (error === undefined) resolve();
-      else reject(error);
+      else reject(error instanceof Error ? error : new Error('embedding failed', { cause: error }));
     };
     const onAbort = () => finish(options.signal?.reason ?? new Error('embedding stopped'));
     if (options.signal?.aborted) return onAbort();
@@ -121,7 +121,11 @@ export class QuestionWorker {
   /** Stop once no question waits: a library replaced by a reload still answers the questions it was asked. */
   #stopping = false;
 
-  constructor(private readonly model: EmbeddingModel) {}
+  readonly #model: EmbeddingModel;
+
+  constructor(model: EmbeddingModel) {
+    this.#model = model;
+  }
 
   /** The text's vector; rejects when the worker fails. */
   embed(text: string): Promise<Float32Array> {
@@ -142,7 +146,7 @@ export class QuestionWorker {
   start(): Promise<Worker> {
     if (this.#started !== undefined) return this.#started;
     const started = new Promise<Worker>((resolve, reject) => {
-      const settings: WorkerSettings = { modelModule: this.model.module };
+      const settings: WorkerSettings = { modelModule: this.#model.module };
       const worker = new Worker(workerEntry, { workerData: settings });
       worker.unref();
       const ended = (error: Error) => {

@@ -1,10 +1,11 @@
-import type { TextRange } from '../answer.js';
+import type { TextRange } from '../answer/answer.js';
 import type { Warn } from '../corpus/load.js';
 import type { Passage } from '../corpus/types.js';
 import type { EmbeddingModel } from './embedder.js';
 import { DEFAULT_FUSION, fuse, type FusionSettings, type ScoredPassage } from './hybrid.js';
 import minilm from './minilm.js';
 import { PassageVectors, type VectorProgress, type VectorState } from './passage-vectors.js';
+import { QuestionQueue } from './question-queue.js';
 import { VectorStore } from './vector-store.js';
 
 /** How a library ranks at the moment: lexical, or hybrid with the state of its passage vectors. */
@@ -48,11 +49,19 @@ export interface HybridRanking {
  * of the dense ranking with the lexical one once they are complete.
  */
 export class SemanticSearch {
-  private constructor(
-    private readonly vectors: PassageVectors,
-    private readonly model: EmbeddingModel,
-    private readonly fusion: FusionSettings,
-  ) {}
+  readonly #vectors: PassageVectors;
+  readonly #questions: QuestionQueue;
+  readonly #model: EmbeddingModel;
+  readonly #fusion: FusionSettings;
+
+  private constructor(vectors: PassageVectors, model: EmbeddingModel, fusion: FusionSettings) {
+    this.#vectors = vectors;
+    this.#questions = new QuestionQueue(model);
+    this.#model = model;
+    this.#fusion = fusion;
+    // The model that reads questions is loaded once the passages are read, rather than by the first question asked.
+    void vectors.complete.then((ready) => ready && this.#questions.warmUp());
+  }
 
   /**
    * Reads the stored vectors of the passages and computes the missing ones in worker threads. Resolves once the
@@ -76,22 +85,22 @@ export class SemanticSearch {
   }
 
   get status(): SearchStatus {
-    return { mode: 'hybrid', state: this.vectors.state, progress: this.vectors.progress };
+    return { mode: 'hybrid', state: this.#vectors.state, progress: this.#vectors.progress };
   }
 
   /** Every passage has its vectors: ranking is hybrid. */
   get ready(): boolean {
-    return this.vectors.state === 'ready';
+    return this.#vectors.state === 'ready';
   }
 
   /** Resolves when every passage has its vectors (true), or when that can no longer happen (false). */
   get complete(): Promise<boolean> {
-    return this.vectors.complete;
+    return this.#vectors.complete;
   }
 
-  /** How long embedding a question asked now would take, in ms (0 while ranking is lexical): see PassageVectors. */
+  /** How long embedding a question asked now would take, in ms (0 while ranking is lexical): see QuestionQueue. */
   questionWaitMs(question: string): number {
-    return this.ready ? this.vectors.questionWaitMs(question) : 0;
+    return this.ready ? this.#questions.waitMs(question) : 0;
   }
 
   /**
@@ -103,8 +112,8 @@ export class SemanticSearch {
     readable: (modelKnows: (word: string) => boolean) => string = () => question,
   ): Promise<Float32Array | undefined> {
     if (!this.ready) return undefined;
-    return this.vectors.embedQuestion(question, async () => {
-      const words = await this.model.words();
+    return this.#questions.embed(question, async () => {
+      const words = await this.#model.words();
       return readable((word) => words.has(word));
     });
   }
@@ -115,17 +124,18 @@ export class SemanticSearch {
    */
   rank(lexical: readonly ScoredPassage[], questionVector: Float32Array, limit: number): HybridRanking | undefined {
     if (!this.ready) return undefined;
-    const { byPassage, closest } = this.vectors.similarities(questionVector);
+    const { byPassage, closest } = this.#vectors.similarities(questionVector);
     return {
-      ranking: fuse(lexical, byPassage, this.fusion, limit),
-      closeness: closenessOf(closest, this.model),
-      closestSentence: (passage) => this.vectors.closestSentence(passage, questionVector),
+      ranking: fuse(lexical, byPassage, this.#fusion, limit),
+      closeness: closenessOf(closest, this.#model),
+      closestSentence: (passage) => this.#vectors.closestSentence(passage, questionVector),
     };
   }
 
-  /** Stops computing passage vectors; those computed so far stay persisted. */
+  /** Stops computing passage vectors (those computed so far stay persisted), and reading questions once none waits. */
   close(): void {
-    this.vectors.stop();
+    this.#vectors.stop();
+    this.#questions.stop();
   }
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { folderKey } from '../corpus/folder.js';
 import { appendFile, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import path from 'node:path';
@@ -27,25 +28,24 @@ export function textKey(text: string): string {
  * short by the interruption is dropped on the next open. Without a file, the vectors are kept in memory only.
  */
 export class VectorStore {
-  private readonly vectors = new Map<string, Float32Array>();
-  private readonly header: Buffer;
-  private readonly recordBytes: number;
+  readonly #vectors = new Map<string, Float32Array>();
+  readonly #header: Buffer;
+  readonly #recordBytes: number;
   /** Whether the file's header is in place (a new or unreadable file gets it with the first append). */
-  private headerWritten = false;
+  #headerWritten = false;
 
   private constructor(
     readonly file: string | undefined,
-    private readonly modelId: string,
-    private readonly dimensions: number,
+    modelId: string,
+    dimensions: number,
   ) {
-    this.header = Buffer.from(`${MAGIC}${JSON.stringify({ model: modelId, dimensions, byteOrder: BYTE_ORDER })}\n`, 'utf8');
-    this.recordBytes = KEY_BYTES + dimensions * Float32Array.BYTES_PER_ELEMENT;
+    this.#header = Buffer.from(`${MAGIC}${JSON.stringify({ model: modelId, dimensions, byteOrder: BYTE_ORDER })}\n`, 'utf8');
+    this.#recordBytes = KEY_BYTES + dimensions * Float32Array.BYTES_PER_ELEMENT;
   }
 
   /** The store's file for a model and a data folder, under `dir`: one per data folder, as the index has. */
   static fileFor(dir: string, modelId: string, dataDir: string): string {
-    const folderName = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16);
-    return path.join(dir, modelId.replace(/[^\w.-]+/g, '_'), `${folderName}.vectors`);
+    return path.join(dir, modelId.replace(/[^\w.-]+/g, '_'), `${folderKey(dataDir)}.vectors`);
   }
 
   /** Reads the vectors stored in `file`; a missing file is an empty store, an unreadable one is warned about. */
@@ -63,20 +63,20 @@ export class VectorStore {
     } catch {
       return store;
     }
-    if (!bytes.subarray(0, store.header.length).equals(store.header)) {
+    if (!bytes.subarray(0, store.#header.length).equals(store.#header)) {
       warn(`the stored vectors in ${file} are of another model or format: computing them again`);
       return store;
     }
-    store.headerWritten = true;
-    const records = Math.floor((bytes.length - store.header.length) / store.recordBytes);
+    store.#headerWritten = true;
+    const records = Math.floor((bytes.length - store.#header.length) / store.#recordBytes);
     for (let record = 0; record < records; record++) {
-      const at = store.header.length + record * store.recordBytes;
+      const at = store.#header.length + record * store.#recordBytes;
       const key = bytes.toString('hex', at, at + KEY_BYTES);
       const vector = new Float32Array(dimensions);
-      new Uint8Array(vector.buffer).set(bytes.subarray(at + KEY_BYTES, at + store.recordBytes));
-      store.vectors.set(key, vector);
+      new Uint8Array(vector.buffer).set(bytes.subarray(at + KEY_BYTES, at + store.#recordBytes));
+      store.#vectors.set(key, vector);
     }
-    const whole = store.header.length + records * store.recordBytes;
+    const whole = store.#header.length + records * store.#recordBytes;
     if (whole < bytes.length) {
       // The end of an interrupted write: cut it, so that the next records start where they should.
       const handle = await open(file, 'r+');
@@ -86,24 +86,24 @@ export class VectorStore {
   }
 
   get size(): number {
-    return this.vectors.size;
+    return this.#vectors.size;
   }
 
   get(key: string): Float32Array | undefined {
-    return this.vectors.get(key);
+    return this.#vectors.get(key);
   }
 
   has(key: string): boolean {
-    return this.vectors.has(key);
+    return this.#vectors.has(key);
   }
 
   /** Adds the vectors of new keys, appended to the file in one write. */
   async add(entries: ReadonlyArray<readonly [key: string, vector: Float32Array]>): Promise<void> {
-    const added = entries.filter(([key]) => !this.vectors.has(key));
-    for (const [key, vector] of added) this.vectors.set(key, vector);
+    const added = entries.filter(([key]) => !this.#vectors.has(key));
+    for (const [key, vector] of added) this.#vectors.set(key, vector);
     if (this.file === undefined) return;
-    if (!this.headerWritten) await this.writeWhole();
-    else if (added.length > 0) await appendFile(this.file, this.encode(added));
+    if (!this.#headerWritten) await this.#writeWhole();
+    else if (added.length > 0) await appendFile(this.file, this.#encode(added));
   }
 
   /**
@@ -111,13 +111,13 @@ export class VectorStore {
    * the file.
    */
   async retainOnly(keep: ReadonlySet<string>): Promise<void> {
-    const stale = [...this.vectors.keys()].filter((key) => !keep.has(key));
+    const stale = [...this.#vectors.keys()].filter((key) => !keep.has(key));
     if (stale.length === 0) return;
-    for (const key of stale) this.vectors.delete(key);
-    if (this.file !== undefined) await this.writeWhole();
+    for (const key of stale) this.#vectors.delete(key);
+    if (this.file !== undefined) await this.#writeWhole();
   }
 
-  private encode(entries: Iterable<readonly [key: string, vector: Float32Array]>): Buffer {
+  #encode(entries: Iterable<readonly [key: string, vector: Float32Array]>): Buffer {
     const parts: Buffer[] = [];
     for (const [key, vector] of entries) {
       parts.push(Buffer.from(key, 'hex'), Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
@@ -126,16 +126,16 @@ export class VectorStore {
   }
 
   /** The header and every vector held, written under another name and renamed: a reader never sees half a file. */
-  private async writeWhole(): Promise<void> {
+  async #writeWhole(): Promise<void> {
     const file = this.file as string;
     await mkdir(path.dirname(file), { recursive: true });
     const partial = `${file}.${process.pid}.partial`;
     try {
-      await writeFile(partial, Buffer.concat([this.header, this.encode(this.vectors)]));
+      await writeFile(partial, Buffer.concat([this.#header, this.#encode(this.#vectors)]));
       await rename(partial, file);
     } finally {
       await rm(partial, { force: true });
     }
-    this.headerWritten = true;
+    this.#headerWritten = true;
   }
 }

@@ -45,7 +45,7 @@ describe('/ask', () => {
   });
 
   it('quotes every line of the passage exactly as the source has it', async () => {
-    const answer = harness.library.ask('Who is Laura Watson?');
+    const answer = await harness.library.answer('Who is Laura Watson?');
     const best = answer.results[0];
     const { response } = await ask('Who is Laura Watson?');
     const quoted = shown(response.data.embeds[0]);

@@ -63,7 +63,7 @@ describe('any string', () => {
   it('typed into /ask and /source, for suggestions', async () => {
     await fc.assert(
       fc.asyncProperty(optionValue, fc.constantFrom(['ask', 'question'], ['source', 'file']), async (typed, [command, name]) => {
-        const exchange = await harness.emulator.autocomplete(command as string, [option(name as string, typed, true)]);
+        const exchange = await harness.emulator.autocomplete(command, [option(name, typed, true)]);
         expect((await exchange.response()).type).toBe(8);
         await expectHandledCleanly(exchange);
       }),

@@ -34,10 +34,10 @@ describe('a burst of interactions', () => {
   it('is answered once each, the first replies leaving before the last question is searched', async () => {
     const asked: number[] = [];
     const { library } = harness;
-    const ask = library.ask.bind(library);
-    const spy = vi.spyOn(library, 'ask').mockImplementation((question, options) => {
+    const answer = library.answer.bind(library);
+    const spy = vi.spyOn(library, 'answer').mockImplementation((question, options) => {
       asked.push(performance.now());
-      return ask(question, options);
+      return answer(question, options);
     });
     try {
       const exchanges = await burst();

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import type { APIEmbed, APIMessage } from 'discord-api-types/v10';
 import { expect } from 'vitest';
 import type { AnswerCooldownSettings } from '../../src/config.js';
-import { startBot, type Bot, type BotOptions } from '../../src/discord/bot.js';
+import { startBot, type Bot, type StartOptions } from '../../src/discord/bot.js';
 import { Library } from '../../src/library.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { LiveLibrary } from '../../src/reload.js';
@@ -15,7 +15,7 @@ export interface Harness {
   readonly bot: Bot;
   /** The library answering now. */
   readonly library: Library;
-  readonly libraries: LiveLibrary;
+  readonly live: LiveLibrary;
   /** Every log line the bot wrote, parsed. */
   readonly logs: Record<string, unknown>[];
   /** The raw log output, for checks that nothing secret was written. */
@@ -27,7 +27,7 @@ export interface HarnessOptions extends EmulatorOptions {
   readonly dataDir?: string;
   readonly sourceBaseUrl?: string;
   readonly library?: Library;
-  readonly onFatal?: BotOptions['onFatal'];
+  readonly onFatal?: StartOptions['onFatal'];
   /** Fair use as configured in production; answers are not limited without it. */
   readonly answerCooldown?: AnswerCooldownSettings;
   /** Watch the data folder and reload after this quiet time; not watched without it. */
@@ -58,8 +58,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   });
   const logger = createLogger('debug', destination);
-  const libraries = liveLibrary(library, logger);
-  const watch = options.reloadDebounceMs === undefined ? undefined : libraries.watch(options.reloadDebounceMs);
+  const live = liveLibrary(library, logger);
+  const watch = options.reloadDebounceMs === undefined ? undefined : live.watch(options.reloadDebounceMs);
   const bot = await startBot(
     {
       token: emulator.token,
@@ -67,7 +67,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       sourceBaseUrl: options.sourceBaseUrl,
       ...(options.answerCooldown && { answerCooldown: options.answerCooldown }),
     },
-    libraries,
+    live,
     logger,
     { clientOptions: testClientOptions, ...(options.onFatal && { onFatal: options.onFatal }) },
   );
@@ -75,9 +75,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     emulator,
     bot,
     get library() {
-      return libraries.current;
+      return live.current;
     },
-    libraries,
+    live,
     logs,
     rawLogs: () => raw,
     async close() {

@@ -59,6 +59,20 @@ describe('npm start (src/main.ts)', () => {
     expect(bot.stdout() + bot.stderr()).not.toContain('not-the-token');
   });
 
+  it('says in one line what failed and that it tries again when Discord cannot be reached, then exits 1', async () => {
+    // Nothing listens on port 9 (discard) here: the connection is refused, as when the network is not up yet.
+    const bot = run('src/main.ts', {
+      DISCORD_TOKEN: 'a-token',
+      DISCORD_API_URL: 'http://127.0.0.1:9/api',
+      CONNECT_RETRY_SECONDS: '2',
+      SEARCH_MODE: 'lexical',
+    });
+    expect(await bot.exited).toBe(1);
+    expect(bot.stdout()).toMatch(/Discord cannot be reached \(connect ECONNREFUSED 127\.0\.0\.1:9\): trying again in 1 s/);
+    expect(bot.stderr()).toMatch(/^Could not reach Discord for 2 s \(connect ECONNREFUSED 127\.0\.0\.1:9\)\. Check/);
+    expect(bot.stdout() + bot.stderr()).not.toMatch(/uncaught|at .*\.ts:\d+/);
+  });
+
   it('answers, then shuts down cleanly on SIGTERM', async () => {
     const bot = run('src/main.ts', { DISCORD_TOKEN: emulator.token, DISCORD_API_URL: emulator.apiUrl });
     await expect.poll(bot.stdout, { timeout: 10_000 }).toContain('connected to Discord');

@@ -1,7 +1,7 @@
 import { ButtonBuilder, ButtonStyle, embedLength } from 'discord.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Answer, RankedPassage, TextRange } from '../../src/answer.js';
+import type { Answer, RankedPassage, TextRange } from '../../src/answer/answer.js';
 import type { Source } from '../../src/corpus/types.js';
 import { parsePassageChoice, passageChoiceValue } from '../../src/discord/commands/ask.js';
 import { answerMessage } from '../../src/discord/components/answer-pages.js';
@@ -15,20 +15,11 @@ import {
   EMBED_TITLE_LIMIT,
   EMBEDS_TOTAL_LIMIT,
 } from '../../src/discord/limits.js';
-import {
-  answerEmbed,
-  answerEmbeds,
-  citation,
-  fitQuestion,
-  notFoundEmbed,
-  questionFromTitle,
-  quotePassage,
-  sourceContextEmbed,
-  sourcesPageEmbed,
-  suggestionName,
-  type ExplainedPassage,
-} from '../../src/discord/render.js';
-import { cutAtWord, escapeText, unescapeText } from '../../src/discord/text.js';
+import { answerEmbed, answerEmbeds, fitQuestion, notFoundEmbed, questionFromTitle, sourceContextEmbed, sourcesPageEmbed, suggestionName } from '../../src/discord/render/embeds.js';
+import { quotePassage, type ExplainedPassage } from '../../src/discord/render/quote.js';
+import { citation } from '../../src/discord/render/citation.js';
+import { escapeText, unescapeText } from '../../src/discord/text.js';
+import { cutAtWord } from '../../src/text.js';
 import { shown } from './harness.js';
 import { visibleText } from './markdown.js';
 
@@ -305,7 +296,7 @@ describe('embeds stay within Discord limits', () => {
 describe('not in the sources', () => {
   it('names the closest sources as hints without quoting them', () => {
     const hint = passage('A passage that must not be shown as an answer.', { lines: [3, 5] });
-    const answer: Answer = { question: 'What is the weather in Leeds?', answered: false, reason: 'weak-match', results: [hint, hint] };
+    const answer: Answer = { question: 'What is the weather in Leeds?', answered: false, reason: 'weak-match', search: 'lexical', results: [hint, hint] };
     const embed = notFoundEmbed(answer.question, answer, undefined);
     const shown = visibleText(embed.description ?? '');
     expect(shown).toContain("I couldn't find that in the sources.");

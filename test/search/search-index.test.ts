@@ -9,12 +9,8 @@ import { indexPassages } from '../../src/library.js';
 import { analyze, tokenize } from '../../src/search/analyzer.js';
 import { findByInitials, parseSynonyms } from '../../src/search/expansions.js';
 import { Bm25Scorer, invertedIndexFromMiniSearch } from '../../src/search/scorer.js';
-import {
-  DEFAULT_RANKING,
-  SearchIndex,
-  SNAPSHOT_FORMAT,
-  type SearchIndexSnapshot,
-} from '../../src/search/search-index.js';
+import { DEFAULT_RANKING, SearchIndex } from '../../src/search/search-index.js';
+import { SNAPSHOT_FORMAT, type SearchIndexSnapshot } from '../../src/search/snapshot.js';
 import { SEED_DATA } from '../helpers.js';
 
 /** Questions that use every structure of the index: terms, corrections, acronyms, synonyms, names, numbers. */

@@ -8,9 +8,10 @@ import {
 import type { SlashCommand } from '../context.js';
 import { answerMessage, matchesFor, pickedView, rankedView } from '../components/answer-pages.js';
 import { AUTOCOMPLETE_CHOICE_LIMIT, AUTOCOMPLETE_CHOICES_LIMIT, INITIAL_RESPONSE_MS } from '../limits.js';
-import { fitQuestion, notFoundEmbed, suggestionName } from '../render.js';
-import { PASSAGE_GONE, replyPrivately } from '../replies.js';
-import { cutAtWord, collapseWhitespace } from '../text.js';
+import { fitQuestion, notFoundEmbed, suggestionName } from '../render/embeds.js';
+import { replyPrivately } from '../replies.js';
+import { PASSAGE_GONE, suggestedFor } from '../../messages.js';
+import { collapseWhitespace, cutAtWord } from '../../text.js';
 
 /**
  * A suggestion's value: `passage:<id>:<what the member had typed>`. The id makes the answer exactly that passage;
@@ -75,7 +76,7 @@ export default {
       await interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });
     };
 
-    const answer = matchesFor(library, question, await library.embedQuestion(question));
+    const answer = await matchesFor(library, question);
     const view = passage ? pickedView(library, question, answer, passage) : rankedView(question, answer, 0);
     if (!view) {
       // Never a weak passage presented as an answer: say so, privately, and name the closest sources.
@@ -85,7 +86,7 @@ export default {
     const message = {
       ...answerMessage(view, sourceBaseUrl, !hide),
       ...(mention && {
-        content: `Suggested for ${userMention(mention.id)}`,
+        content: suggestedFor(userMention(mention.id)),
         allowedMentions: { users: [mention.id] },
       }),
     };

@@ -7,8 +7,9 @@ import {
 import type { MessageCommand } from '../context.js';
 import { matchesFor } from '../components/answer-pages.js';
 import { postButtons } from '../components/post-match.js';
-import { answerEmbeds, fitQuestion, notFoundEmbed } from '../render.js';
+import { answerEmbeds, fitQuestion, notFoundEmbed } from '../render/embeds.js';
 import { replyPrivately } from '../replies.js';
+import { NO_TEXT_TO_LOOK_UP } from '../../messages.js';
 
 /** Matches shown at once: enough to compare, few enough that each keeps a readable share of the embed limits. */
 const MATCHES_SHOWN = 3;
@@ -27,11 +28,11 @@ export default {
   async execute(interaction, { library, sourceBaseUrl, logger }) {
     const question = fitQuestion(interaction.targetMessage.content);
     if (!question) {
-      await replyPrivately(interaction, 'That message has no text to look up.');
+      await replyPrivately(interaction, NO_TEXT_TO_LOOK_UP);
       return { answered: false };
     }
     logger.debug({ question }, 'question');
-    const answer = matchesFor(library, question, await library.embedQuestion(question));
+    const answer = await matchesFor(library, question);
     if (!answer.answered) {
       await interaction.reply({ embeds: [notFoundEmbed(question, answer, sourceBaseUrl)], flags: MessageFlags.Ephemeral });
       return { answered: false };

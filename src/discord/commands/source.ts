@@ -4,9 +4,11 @@ import type { Library } from '../../library.js';
 import type { SlashCommand } from '../context.js';
 import { sourceAttachment } from '../components/show-source.js';
 import { AUTOCOMPLETE_CHOICE_LIMIT, AUTOCOMPLETE_CHOICES_LIMIT } from '../limits.js';
-import { lineCount, sourceEmbed } from '../render.js';
+import { lineCount, sourceEmbed } from '../render/embeds.js';
 import { replyPrivately } from '../replies.js';
-import { collapseWhitespace, cutAtWord, escapeText } from '../text.js';
+import { collapseWhitespace, cutAtWord } from '../../text.js';
+import { escapeText } from '../text.js';
+import { lineIsPastEnd, noPassageToQuote, noSuchSource } from '../../messages.js';
 
 /** A file name the member typed is echoed back in an error, briefly. */
 const NAME_SHOWN_CHARS = 100;
@@ -39,15 +41,15 @@ export default {
     const line = interaction.options.getInteger('line');
     const source = findSource(library, name.trim());
     if (!source) {
-      return replyPrivately(interaction, `No source is called “${escapeText(cutAtWord(name, NAME_SHOWN_CHARS))}”. \`/sources\` lists them.`);
+      return replyPrivately(interaction, noSuchSource(escapeText(cutAtWord(name, NAME_SHOWN_CHARS))));
     }
     const lines = lineCount(source.text);
     if (line !== null && line > lines) {
-      return replyPrivately(interaction, `${escapeText(source.file)} has ${lines} lines: line ${line} is past its end.`);
+      return replyPrivately(interaction, lineIsPastEnd(escapeText(source.file), lines, line));
     }
     const passages = library.passagesOf(source.file);
     const passage = line === null ? passages[0] : library.passageAtLine(source.file, line);
-    if (!passage) return replyPrivately(interaction, `${escapeText(source.file)} has no passage to quote.`);
+    if (!passage) return replyPrivately(interaction, noPassageToQuote(escapeText(source.file)));
     const { files, note } = sourceAttachment(source);
     await interaction.reply({ embeds: [sourceEmbed(source, passage, passages.length, sourceBaseUrl, note)], files });
   },

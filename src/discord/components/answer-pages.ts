@@ -1,10 +1,12 @@
 import { ButtonStyle, MessageFlags, type APIButtonComponentWithCustomId, type APIEmbed } from 'discord.js';
-import type { Answer } from '../../answer.js';
+import type { Answer } from '../../answer/answer.js';
 import type { Passage } from '../../corpus/types.js';
 import type { Library } from '../../library.js';
 import type { ButtonHandler } from '../context.js';
-import { answerEmbed, questionFromTitle, type ExplainedPassage, type MatchPosition } from '../render.js';
-import { OUT_OF_DATE, replyPrivately } from '../replies.js';
+import { answerEmbed, questionFromTitle } from '../render/embeds.js';
+import { type ExplainedPassage, type MatchPosition } from '../render/quote.js';
+import { replyPrivately } from '../replies.js';
+import { MATCH_GONE, OUT_OF_DATE, PINNED_STAYS } from '../../messages.js';
 import { button, buttonRow, type ButtonRow } from './buttons.js';
 import { pinButton } from './pin.js';
 import { showSourceButton } from './show-source.js';
@@ -37,12 +39,9 @@ export interface AnswerMessage {
   components: ButtonRow[];
 }
 
-/**
- * The ranked passages of a question, as many as "Next match" walks through: hybrid when given the question's vector
- * (library.embedQuestion: a few tens of milliseconds, well within Discord's 3 s), lexical without.
- */
-export function matchesFor(library: Library, question: string, questionVector?: Float32Array): Answer {
-  return library.ask(question, { top: MATCHES_PER_QUESTION, questionVector });
+/** The ranked passages of a question, as many as "Next match" walks through. */
+export function matchesFor(library: Library, question: string): Promise<Answer> {
+  return library.answer(question, { top: MATCHES_PER_QUESTION });
 }
 
 /** The answer at `rank`, or undefined when the sources do not answer the question (or have fewer matches). */
@@ -92,13 +91,13 @@ export default {
     if (rank === undefined) return replyPrivately(interaction, OUT_OF_DATE);
     const { message } = interaction;
     if (message.pinned) {
-      return replyPrivately(interaction, 'This answer is pinned, so it stays as it is. Ask again with `/ask` to see other matches.');
+      return replyPrivately(interaction, PINNED_STAYS);
     }
     const question = questionFromTitle(message.embeds[0]?.title);
-    const answer = matchesFor(library, question, await library.embedQuestion(question));
+    const answer = await matchesFor(library, question);
     const view = rankedView(question, answer, rank);
     if (!view) {
-      return replyPrivately(interaction, 'That match is no longer in the sources (they changed since). Ask again with `/ask`.');
+      return replyPrivately(interaction, MATCH_GONE);
     }
     await interaction.update(answerMessage(view, sourceBaseUrl, !message.flags.has(MessageFlags.Ephemeral)));
     return { answered: true };

@@ -10,32 +10,20 @@ import {
 } from 'discord.js';
 import type { ButtonHandler } from '../context.js';
 import { AUDIT_LOG_REASON_LIMIT, BUTTON_LABEL_LIMIT } from '../limits.js';
-import { OUT_OF_DATE, replyPrivately } from '../replies.js';
-import { cutAtWord } from '../text.js';
+import { replyPrivately } from '../replies.js';
+import { cutAtWord } from '../../text.js';
 import { button, buttonRow, type ButtonRow } from './buttons.js';
 import { parseShowSourceCustomId, showSourceButton } from './show-source.js';
+import { ALREADY_PINNED, cannotPin, NOT_A_MODERATOR, OUT_OF_DATE, PINS_FULL } from '../../messages.js';
 
 const PIN_CUSTOM_ID = 'pin';
 
-const NOT_A_MODERATOR = 'Only members with the **Pin Messages** permission can pin answers. Ask a moderator to pin it.';
-const ALREADY_PINNED = 'This answer is already pinned.';
-const CHANNEL_FULL =
-  'This channel already has 250 pinned messages, the most Discord allows. Unpin an older one, then press 📌 Pin again.';
 
 /** The permissions the bot itself needs to pin in a channel, with the names the server settings show. */
 const PIN_PERMISSIONS = [
   [PermissionFlagsBits.PinMessages, 'Pin Messages'],
   [PermissionFlagsBits.ReadMessageHistory, 'Read Message History'],
 ] as const;
-
-function missingPermissionsNotice(missing: readonly string[]): string {
-  const names = missing.map((name) => `**${name}**`).join(' and ');
-  return (
-    `I can't pin in this channel: I need ${names} here. ` +
-    `A server admin can grant ${missing.length === 1 ? 'it' : 'them'} to my role in the channel's settings ` +
-    '(Edit Channel → Permissions).'
-  );
-}
 
 const PIN_EMOJI = '📌';
 
@@ -82,7 +70,7 @@ export default {
       return replyPrivately(interaction, NOT_A_MODERATOR);
     }
     const missing = PIN_PERMISSIONS.filter(([flag]) => !interaction.appPermissions.has(flag)).map(([, name]) => name);
-    if (missing.length > 0) return replyPrivately(interaction, missingPermissionsNotice(missing));
+    if (missing.length > 0) return replyPrivately(interaction, cannotPin(missing));
     if (interaction.message.pinned) return replyPrivately(interaction, ALREADY_PINNED);
 
     const moderator = moderatorName(interaction);
@@ -92,9 +80,9 @@ export default {
       await interaction.message.pin(cutAtWord(`Answer pinned by ${user.username} (${user.id})`, AUDIT_LOG_REASON_LIMIT));
     } catch (error) {
       const notice = isDiscordError(error, RESTJSONErrorCodes.MaximumNumberOfPinsReachedForTheChannel)
-        ? CHANNEL_FULL
+        ? PINS_FULL
         : isDiscordError(error, RESTJSONErrorCodes.MissingPermissions)
-          ? missingPermissionsNotice(PIN_PERMISSIONS.map(([, name]) => name))
+          ? cannotPin(PIN_PERMISSIONS.map(([, name]) => name))
           : undefined;
       if (!notice) throw error;
       await interaction.followUp({ content: notice, flags: MessageFlags.Ephemeral });

@@ -1,8 +1,9 @@
 import { ButtonStyle } from 'discord.js';
 import type { Passage } from '../../corpus/types.js';
 import type { ButtonHandler } from '../context.js';
-import { questionFromTitle } from '../render.js';
-import { OUT_OF_DATE, PASSAGE_GONE, replyPrivately } from '../replies.js';
+import { questionFromTitle } from '../render/embeds.js';
+import { replyPrivately } from '../replies.js';
+import { OUT_OF_DATE, PASSAGE_GONE } from '../../messages.js';
 import { answerMessage, matchesFor, pickedView } from './answer-pages.js';
 import { button, buttonRow, type ButtonRow } from './buttons.js';
 
@@ -33,7 +34,7 @@ export default {
     const passage = library.passage(passageId);
     if (!passage) return replyPrivately(interaction, PASSAGE_GONE);
     const question = questionFromTitle(interaction.message.embeds[0]?.title);
-    const answer = matchesFor(library, question, await library.embedQuestion(question));
+    const answer = await matchesFor(library, question);
     const view = pickedView(library, question, answer, passage);
     await interaction.reply(answerMessage(view, sourceBaseUrl, true));
     return { answered: true };

@@ -2,9 +2,11 @@ import { AttachmentBuilder, ButtonStyle, MessageFlags, type APIButtonComponentWi
 import type { Source } from '../../corpus/types.js';
 import type { ButtonHandler } from '../context.js';
 import { ATTACHMENT_BYTES_LIMIT } from '../limits.js';
-import { formatBytes, sourceContextEmbed } from '../render.js';
-import { OUT_OF_DATE, PASSAGE_GONE, replyPrivately } from '../replies.js';
+import { formatBytes, sourceContextEmbed } from '../render/embeds.js';
+import { replyPrivately } from '../replies.js';
+import { OUT_OF_DATE, PASSAGE_GONE } from '../../messages.js';
 import { button } from './buttons.js';
+import { sourceTooLarge, WHOLE_SOURCE_ATTACHED } from '../../messages.js';
 
 const FAMILY = 'src';
 /** Passages on each side of the cited one. */
@@ -30,10 +32,10 @@ export function showSourceButton(passageId: string): APIButtonComponentWithCusto
 export function sourceAttachment(source: Source): { files: AttachmentBuilder[]; note: string } {
   const bytes = Buffer.from(source.text, 'utf8');
   if (bytes.byteLength > ATTACHMENT_BYTES_LIMIT) {
-    return { files: [], note: `The source is too large to attach here (${formatBytes(bytes.byteLength)}).` };
+    return { files: [], note: sourceTooLarge(formatBytes(bytes.byteLength)) };
   }
   const name = source.file.split('/').at(-1) ?? source.file;
-  return { files: [new AttachmentBuilder(bytes, { name })], note: 'The whole source is attached.' };
+  return { files: [new AttachmentBuilder(bytes, { name })], note: WHOLE_SOURCE_ATTACHED };
 }
 
 /** Replies, to the member alone, with the passage between its neighbours and the whole source file attached. */

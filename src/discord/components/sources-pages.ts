@@ -2,8 +2,9 @@ import { ButtonStyle, type APIEmbed } from 'discord.js';
 import type { Library } from '../../library.js';
 import type { ButtonHandler } from '../context.js';
 import { describeSearch } from '../../semantic/progress.js';
-import { pageCount, sourcesPageEmbed, SOURCES_PER_PAGE } from '../render.js';
-import { OUT_OF_DATE, replyPrivately } from '../replies.js';
+import { pageCount, sourcesPageEmbed, SOURCES_PER_PAGE } from '../render/embeds.js';
+import { replyPrivately } from '../replies.js';
+import { OUT_OF_DATE } from '../../messages.js';
 import { button, buttonRow, type ButtonRow } from './buttons.js';
 
 const FAMILY = 'sources';

@@ -206,7 +206,7 @@ export class DiscordEmulator {
         id: this.#commands.idFor(name, ApplicationCommandType.ChatInput, this.guildId),
         name,
         type: ApplicationCommandType.ChatInput,
-        options: options as APIApplicationCommandInteractionDataOption<InteractionType.ApplicationCommand>[],
+        options: options,
         ...(opts.resolved === undefined ? {} : { resolved: opts.resolved }),
       },
     };
@@ -225,7 +225,7 @@ export class DiscordEmulator {
         id: this.#commands.idFor(name, ApplicationCommandType.ChatInput, this.guildId),
         name,
         type: ApplicationCommandType.ChatInput,
-        options: options as APIApplicationCommandInteractionDataOption<InteractionType.ApplicationCommandAutocomplete>[],
+        options: options,
       },
     };
     return this.dispatchRaw(payload, opts);

@@ -85,7 +85,7 @@ export function commandCountProblems(commands: ReadonlyArray<{ name: string; typ
   const typeOf = (command: { type?: ApplicationCommandType }): ApplicationCommandType =>
     command.type ?? ApplicationCommandType.ChatInput;
   for (const [type, limit] of Object.entries(MAX_COMMANDS)) {
-    if (commands.filter((command) => typeOf(command) === Number(type)).length > limit) {
+    if (commands.filter((command) => Number(typeOf(command)) === Number(type)).length > limit) {
       problems.push({
         path: [],
         code: 'APPLICATION_COMMANDS_TOO_MANY',

@@ -1,4 +1,4 @@
-import type { Passage } from './corpus/types.js';
+import type { Passage } from '../corpus/types.js';
 
 /** A [start, end) range of character offsets into a passage's text. */
 export type TextRange = readonly [start: number, end: number];
@@ -22,16 +22,19 @@ export type UnansweredReason =
   /** Some words occur, but nothing in the sources comes near the question's meaning (hybrid ranking only). */
   | 'off-subject';
 
+/** Which ranking produced an answer: by words, or by words and meaning (src/semantic/). */
+export type SearchUsed = 'lexical' | 'hybrid';
+
 export interface Answer {
   readonly question: string;
+  /**
+   * `hybrid` once every passage has been read for meaning (SEARCH_MODE=hybrid); `lexical` in lexical mode, and in
+   * hybrid mode while the passages are still being read.
+   */
+  readonly search: SearchUsed;
   /** False when the sources do not answer: `results` then holds the closest passages, as hints only. */
   readonly answered: boolean;
   readonly reason?: UnansweredReason;
   /** Best first. */
   readonly results: readonly RankedPassage[];
-}
-
-/** "line 9" or "lines 3–5": how a citation names a passage's place in its source. */
-export function describeLines([first, last]: readonly [number, number]): string {
-  return first === last ? `line ${first}` : `lines ${first}–${last}`;
 }

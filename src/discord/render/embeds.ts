@@ -1,0 +1,207 @@
+import type { APIEmbed } from 'discord.js';
+import type { Answer } from '../../answer/answer.js';
+import type { Passage, Source } from '../../corpus/types.js';
+import { CITATION_TITLE_CHARS, describeLines } from '../../answer/citation.js';
+import { collapseWhitespace, cutAtWord } from '../../text.js';
+import {
+  AUTOCOMPLETE_CHOICE_LIMIT,
+  EMBED_DESCRIPTION_LIMIT,
+  EMBED_FOOTER_LIMIT,
+  EMBED_TITLE_LIMIT,
+  EMBEDS_TOTAL_LIMIT,
+} from '../limits.js';
+import { escapeText, fitEscaped, unescapeText } from '../text.js';
+import { citation } from './citation.js';
+import { quotePassage, type ExplainedPassage, type MatchPosition } from './quote.js';
+import {
+  CLOSEST_SOURCES,
+  matchOf,
+  NO_SOURCES,
+  NOT_IN_SOURCES,
+  PICKED_FROM_SUGGESTIONS,
+  SOURCES_LIST_HINT,
+  WHY_NOT_IN_SOURCES,
+} from '../../messages.js';
+
+const ANSWER_COLOUR = 0x2b6cb0;
+const NOT_FOUND_COLOUR = 0x718096;
+const HINTS_SHOWN = 3;
+/** Ten lines of `/sources` stay well within a description, whatever the file names. */
+const SOURCE_LINE_CHARS = 400;
+export const SOURCES_PER_PAGE = 10;
+
+/**
+ * The question as the bot shows it in an answer's title and searches it: whitespace folded, cut to fit the title.
+ * Buttons read it back from the title (`questionFromTitle`), so every match of one answer comes from one ranking.
+ */
+export function fitQuestion(question: string): string {
+  return fitEscaped(collapseWhitespace(question), EMBED_TITLE_LIMIT).text;
+}
+
+export function questionFromTitle(title: string | null | undefined): string {
+  return unescapeText(title ?? '');
+}
+
+/** A passage quoted for itself, not for a question: nothing in bold, nothing set apart. */
+function unexplained(passage: Passage): ExplainedPassage {
+  return { ...passage, highlights: [], bestSentence: [0, 0] };
+}
+
+export function matchLabel({ rank, total }: MatchPosition): string {
+  return rank === undefined ? PICKED_FROM_SUGGESTIONS : matchOf(rank, total);
+}
+
+function citedQuote(
+  passage: ExplainedPassage,
+  sourceBaseUrl: string | undefined,
+  budget = EMBED_DESCRIPTION_LIMIT,
+): string {
+  const cite = `**${citation(passage, sourceBaseUrl)}**`;
+  return `${quotePassage(passage, budget - cite.length - 2)}\n\n${cite}`;
+}
+
+/** An answer: the question on top, the passage quoted, the citation under it; all of it stays in a pinned message. */
+export function answerEmbed(
+  question: string,
+  passage: ExplainedPassage,
+  position: MatchPosition,
+  sourceBaseUrl: string | undefined,
+): APIEmbed {
+  return {
+    color: ANSWER_COLOUR,
+    ...(question ? { title: escapeText(question) } : {}),
+    description: citedQuote(passage, sourceBaseUrl),
+    footer: { text: matchLabel(position) },
+  };
+}
+
+/** Several answers to one question in one message, sharing Discord's total for embeds; the first carries the question. */
+export function answerEmbeds(
+  question: string,
+  passages: readonly ExplainedPassage[],
+  sourceBaseUrl: string | undefined,
+): APIEmbed[] {
+  const title = escapeText(question);
+  const footers = passages.map((_, rank) => matchLabel({ rank, total: passages.length }));
+  const shared = EMBEDS_TOTAL_LIMIT - title.length - footers.reduce((sum, footer) => sum + footer.length, 0);
+  const budget = Math.min(EMBED_DESCRIPTION_LIMIT, Math.floor(shared / Math.max(1, passages.length)));
+  return passages.map((passage, rank) => ({
+    color: ANSWER_COLOUR,
+    ...(rank === 0 && title ? { title } : {}),
+    description: citedQuote(passage, sourceBaseUrl, budget),
+    footer: { text: footers[rank] as string },
+  }));
+}
+
+
+/** "Not in the sources": the closest sources are named as hints, their text is never shown as if it answered. */
+export function notFoundEmbed(question: string, answer: Answer, sourceBaseUrl: string | undefined): APIEmbed {
+  const hints: Passage[] = [];
+  for (const result of answer.results) {
+    if (hints.length === HINTS_SHOWN) break;
+    if (!hints.some((hint) => hint.file === result.file)) hints.push(result);
+  }
+  const lines = [NOT_IN_SOURCES];
+  if (answer.reason) lines.push(WHY_NOT_IN_SOURCES[answer.reason]);
+  if (hints.length > 0) {
+    lines.push('', CLOSEST_SOURCES, ...hints.map((hint) => `- ${citation(hint, sourceBaseUrl)}`));
+  }
+  lines.push('', SOURCES_LIST_HINT);
+  return {
+    color: NOT_FOUND_COLOUR,
+    ...(question ? { title: escapeText(question) } : {}),
+    description: lines.join('\n'),
+  };
+}
+
+/** "Show source": the cited passage quoted between its neighbours, which give it context. */
+export function sourceContextEmbed(
+  cited: Passage,
+  neighbours: readonly Passage[],
+  sourceBaseUrl: string | undefined,
+  footer: string,
+): APIEmbed {
+  const cite = `**${citation(cited, sourceBaseUrl)}**`;
+  const quote = quotePassage(unexplained(cited), EMBED_DESCRIPTION_LIMIT / 2);
+  const others = neighbours.filter((passage) => passage.id !== cited.id);
+  // Each part and the citation are separated by a blank line.
+  const separators = 2 * neighbours.length;
+  const room = Math.floor((EMBED_DESCRIPTION_LIMIT - quote.length - cite.length - separators) / Math.max(1, others.length));
+  const context = (passage: Passage): string => {
+    const label = `*${describeLines(passage.lines)}*\n`;
+    return label + fitEscaped(passage.text.trim(), room - label.length).escaped;
+  };
+  const parts = neighbours.map((passage) => (passage.id === cited.id ? quote : context(passage)));
+  return {
+    color: ANSWER_COLOUR,
+    title: fitEscaped(collapseWhitespace(cited.title), EMBED_TITLE_LIMIT).escaped,
+    description: `${parts.join('\n\n')}\n\n${cite}`,
+    footer: { text: footer },
+  };
+}
+
+function passagesLabel(count: number): string {
+  return count === 1 ? '1 passage' : `${count} passages`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+export function lineCount(text: string): number {
+  return text.split('\n').length;
+}
+
+/** `/source`: a source's title and size, and one of its passages quoted and cited. */
+export function sourceEmbed(
+  source: Source,
+  passage: Passage,
+  passageCount: number,
+  sourceBaseUrl: string | undefined,
+  note: string,
+): APIEmbed {
+  const size = `${formatBytes(source.bytes)} · ${lineCount(source.text)} lines · ${passagesLabel(passageCount)}`;
+  return {
+    color: ANSWER_COLOUR,
+    title: fitEscaped(collapseWhitespace(source.title), EMBED_TITLE_LIMIT).escaped,
+    description: citedQuote(unexplained(passage), sourceBaseUrl),
+    footer: { text: cutAtWord(`${source.file} · ${size}. ${note}`, EMBED_FOOTER_LIMIT) },
+  };
+}
+
+export interface SourceEntry {
+  readonly source: Source;
+  readonly passageCount: number;
+}
+
+export function pageCount(items: number, perPage: number): number {
+  return Math.max(1, Math.ceil(items / perPage));
+}
+
+/** `/sources`: one page of the sources, one line each; `search`, when given, says how answers are ranked now. */
+export function sourcesPageEmbed(entries: readonly SourceEntry[], page: number, search?: string): APIEmbed {
+  const pages = pageCount(entries.length, SOURCES_PER_PAGE);
+  const pageLine = `Page ${page + 1} of ${pages}`;
+  const shown = entries.slice(page * SOURCES_PER_PAGE, (page + 1) * SOURCES_PER_PAGE);
+  const lines = shown.map(({ source, passageCount }) => {
+    const title = cutAtWord(collapseWhitespace(source.title), CITATION_TITLE_CHARS);
+    return fitEscaped(`📄 ${source.file} · ${title} · ${passagesLabel(passageCount)}`, SOURCE_LINE_CHARS).escaped;
+  });
+  return {
+    color: ANSWER_COLOUR,
+    title: `Sources (${entries.length})`,
+    description: lines.length > 0 ? lines.join('\n') : NO_SOURCES,
+    footer: { text: cutAtWord(search === undefined ? pageLine : `${pageLine} · ${search}`, EMBED_FOOTER_LIMIT) },
+  };
+}
+
+/** An autocomplete choice's name, plain text: an excerpt (the best sentence) and where it comes from. */
+export function suggestionName(passage: ExplainedPassage): string {
+  const where = cutAtWord(`${passage.file.split('/').at(-1) ?? passage.file} ${describeLines(passage.lines)}`, 50);
+  const [start, end] = passage.bestSentence;
+  const excerpt = collapseWhitespace(passage.text.slice(start, end)) || collapseWhitespace(passage.text);
+  const room = AUTOCOMPLETE_CHOICE_LIMIT - where.length - ' · '.length;
+  return `${cutAtWord(excerpt, room)} · ${where}`;
+}

@@ -1,0 +1,96 @@
+/**
+ * Every sentence a member or moderator reads, in one place, so that the bot speaks with one voice and a wording
+ * change is one edit. Transports escape them for their own markup where they hold a member's text.
+ */
+import type { UnansweredReason } from './answer/answer.js';
+
+/* ---------- answers ---------- */
+
+export const NOT_IN_SOURCES = "I couldn't find that in the sources.";
+
+export const WHY_NOT_IN_SOURCES: Record<UnansweredReason, string> = {
+  'empty-question': 'Your question has no words to search for: try asking with a few words.',
+  'no-known-words': 'None of its words appear in the sources.',
+  'weak-match': 'Some of its words appear, but no passage answers it.',
+  'off-subject': 'Some of its words appear, but nothing in the sources is about it.',
+};
+
+export const CLOSEST_SOURCES = 'The closest sources, in case they help:';
+
+export const SOURCES_LIST_HINT = '`/sources` lists everything I can quote from.';
+
+/** Under an answer found by words alone while the sources are still being read for meaning (hybrid search). */
+export const BY_WORDS_WHILE_READING =
+  '(Found by words only: the sources are still being read for meaning, which may find a better passage.)';
+
+export const PICKED_FROM_SUGGESTIONS = 'Picked from the suggestions';
+
+export function matchOf(rank: number, total: number): string {
+  return `Match ${rank + 1} of ${total}`;
+}
+
+export function suggestedFor(mention: string): string {
+  return `Suggested for ${mention}`;
+}
+
+/* ---------- buttons and menus ---------- */
+
+/** Said when a button or a suggestion names a passage that a reindex removed. */
+export const PASSAGE_GONE = 'That passage is no longer in the sources (they changed since). Ask again with `/ask`.';
+
+/** Said for a button whose custom_id this version of the bot does not understand. */
+export const OUT_OF_DATE = 'This button is out of date. Ask again with `/ask`.';
+
+export const MATCH_GONE = 'That match is no longer in the sources (they changed since). Ask again with `/ask`.';
+
+export const PINNED_STAYS = 'This answer is pinned, so it stays as it is. Ask again with `/ask` to see other matches.';
+
+export const NO_TEXT_TO_LOOK_UP = 'That message has no text to look up.';
+
+export const NOT_A_MODERATOR =
+  'Only members with the **Pin Messages** permission can pin answers. Ask a moderator to pin it.';
+
+export const ALREADY_PINNED = 'This answer is already pinned.';
+
+export const PINS_FULL =
+  'This channel already has 250 pinned messages, the most Discord allows. Unpin an older one, then press 📌 Pin again.';
+
+export function cannotPin(missing: readonly string[]): string {
+  const names = missing.map((name) => `**${name}**`).join(' and ');
+  return (
+    `I can't pin in this channel: I need ${names} here. ` +
+    `A server admin can grant ${missing.length === 1 ? 'it' : 'them'} to my role in the channel's settings ` +
+    '(Edit Channel → Permissions).'
+  );
+}
+
+/* ---------- sources ---------- */
+
+export const NO_SOURCES = 'The data folder has no sources.';
+
+export const WHOLE_SOURCE_ATTACHED = 'The whole source is attached.';
+
+export function sourceTooLarge(size: string): string {
+  return `The source is too large to attach here (${size}).`;
+}
+
+/** `name` and `file` as the member will see them: already escaped for the transport's markup. */
+export function noSuchSource(name: string): string {
+  return `No source is called “${name}”. \`/sources\` lists them.`;
+}
+
+export function lineIsPastEnd(file: string, lines: number, line: number): string {
+  return `${file} has ${lines} lines: line ${line} is past its end.`;
+}
+
+export function noPassageToQuote(file: string): string {
+  return `${file} has no passage to quote.`;
+}
+
+/* ---------- faults and fair use ---------- */
+
+export const SOMETHING_WENT_WRONG = 'Something went wrong on my side, sorry. It has been logged; please try again.';
+
+export function slowDown(share: string, windowSeconds: number, retrySeconds: number): string {
+  return `Slow down — you get ${share} every ${windowSeconds} s. Try again in ${retrySeconds} s.`;
+}
