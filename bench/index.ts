@@ -16,14 +16,16 @@ import { renderSection, type Section } from './markdown.js';
 import { measureQuality } from './quality.js';
 import { measureScale } from './scale.js';
 import { measureSemantic } from './semantic.js';
+import { measureVerdicts } from './verdicts.js';
 
-const PARTS = ['quality', 'speed', 'discord', 'semantic'] as const;
+const PARTS = ['quality', 'speed', 'discord', 'semantic', 'verdicts'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `npm run bench [-- options]
 
   --quick          a small version of each part (well under a minute)
-  --only PART      one part: quality, speed, discord or semantic (hybrid search beside lexical; the first full run
+  --only PART      one part: quality, speed, discord, semantic or verdicts (answer / related / none by kind of question);
+                   semantic (hybrid search beside lexical; the first full run
                    reads BEIR for meaning, which takes most of an hour on two cores; later runs reuse the vectors)
   --beir DIR       the folder holding BEIR's scifact/ and nfcorpus/ (default: BEIR_DIR, else ../shared/bench)
   --out FILE       where to write the results (default: bench/RESULTS.md for a full run of every part,
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
     speed: () => measureScale({ beirDir, dataDir, devQuestionsFile, workDir: WORK_DIR, quick }),
     discord: () => measureDiscord({ dataDir, beirDir, devQuestionsFile, quick }),
     semantic: () => measureSemantic({ beirDir, devQuestionsFile, quick }),
+    verdicts: () => measureVerdicts({ dataDir, devQuestionsFile, quick }),
   };
   const loadStart = loadAverage();
   const header = [

@@ -11,7 +11,8 @@ import type { Answer, RankedPassage } from './answer/answer.js';
 import { citationLabel } from './answer/citation.js';
 import { terminalProgress } from './semantic/progress.js';
 import { DEFAULT_VECTOR_CACHE_DIR } from './semantic/vector-store.js';
-import { BY_WORDS_WHILE_READING, NOT_IN_SOURCES } from './messages.js';
+import { BY_WORDS_WHILE_READING, NOT_IN_SOURCES, RELATED_ANSWER } from './messages.js';
+import { OMISSION } from './answer/quote.js';
 
 const USAGE = `Ask the sources a question; the answer is a passage quoted verbatim, with its citation.
 
@@ -34,6 +35,7 @@ export function toJson(answer: Answer): object {
   return {
     question: answer.question,
     answered: answer.answered,
+    verdict: answer.verdict,
     search: answer.search,
     results: answer.results.map((result) => ({
       file: result.file,
@@ -41,6 +43,8 @@ export function toJson(answer: Answer): object {
       lines: [...result.lines],
       score: Math.round(result.score * 10_000) / 10_000,
       text: result.text,
+      quote: result.quote,
+      quoteLines: [...result.quoteLines],
     })),
   };
 }
@@ -58,7 +62,7 @@ function styled(result: RankedPassage): string {
     ranges.some(([start, end]) => start <= at && at < end);
   let text = '';
   let current = '';
-  for (let at = 0; at < result.text.length; at++) {
+  for (let at = result.quoteRange[0]; at < result.quoteRange[1]; at++) {
     const char = result.text[at] as string;
     const wanted =
       char === '\n'
@@ -70,7 +74,19 @@ function styled(result: RankedPassage): string {
     }
     text += char;
   }
-  return current === '' ? text : text + RESET;
+  text = current === '' ? text : text + RESET;
+  const [start, end] = result.quoteRange;
+  const before = result.text.slice(0, start).trim() !== '' ? `${OMISSION} ` : '';
+  const after = result.text.slice(end).trim() !== '' ? ` ${OMISSION}` : '';
+  return before + text + after;
+}
+
+/** The passage's quote as a block quote: what answers, verbatim, with "[…]" where the passage goes on. */
+function quoteLines(result: RankedPassage, color: boolean): string {
+  return (color ? styled(result) : result.quote)
+    .split('\n')
+    .map((line) => `> ${line}`.trimEnd())
+    .join('\n');
 }
 
 /**
@@ -79,6 +95,9 @@ function styled(result: RankedPassage): string {
  */
 export function toText(answer: Answer, color = false): string {
   const [best, ...others] = answer.results;
+  if (answer.verdict === 'related' && best) {
+    return [RELATED_ANSWER, '', quoteLines(best, color), '', citationLabel({ ...best, lines: best.quoteLines })].join('\n');
+  }
   if (!answer.answered || !best) {
     const hints = answer.results.slice(0, 3).map((result) => `  - ${citationLabel(result)}`);
     return [
@@ -86,15 +105,12 @@ export function toText(answer: Answer, color = false): string {
       ...(hints.length > 0 ? ['The closest passages, which may not answer it:', ...hints] : []),
     ].join('\n');
   }
-  const quoted = (color ? styled(best) : best.text)
-    .split('\n')
-    .map((line) => `> ${line}`.trimEnd())
-    .join('\n');
+  const quoted = quoteLines(best, color);
   const more = others.slice(0, 2).map((result) => `  - ${citationLabel(result)}`);
   return [
     quoted,
     '',
-    citationLabel(best),
+    citationLabel({ ...best, lines: best.quoteLines }),
     ...(more.length > 0 ? ['', 'Other matches:', ...more] : []),
   ].join('\n');
 }

@@ -4,6 +4,8 @@ import type { Passage, Source } from './corpus/types.js';
 import type { Answer, RankedPassage, SearchUsed, TextRange } from './answer/answer.js';
 import { explainWith } from './answer/highlight.js';
 import { refusalByMeaning, refusalByWords } from './answer/policy.js';
+import { judge } from './answer/verdict.js';
+import { withQuote } from './answer/quote.js';
 import { loadSources, SYNONYMS_FILE, decodeSourceText, type Warn } from './corpus/load.js';
 import { splitIntoPassages } from './corpus/passages.js';
 import { learnAcronyms, parseSynonyms, type ExpansionGroup } from './search/expansions.js';
@@ -187,13 +189,36 @@ export class Library {
       if (!hybrid || ranked.highlights.length > 0) return ranked;
       return { ...ranked, bestSentence: hybrid.closestSentence(hit.passage) };
     });
-    if (plan.words.length === 0) return { question, answered: false, reason: 'empty-question', search, results: [] };
+    if (plan.words.length === 0) {
+      return { question, verdict: 'none', answered: false, reason: 'empty-question', search, results: [] };
+    }
     const maxIdf = this.#index.maxIdf;
     const refusal = hybrid
       ? refusalByMeaning(hits[0], plan, hybrid.closeness, maxIdf)
       : refusalByWords(hits[0], plan, maxIdf);
-    if (refusal !== undefined) return { question, answered: false, reason: refusal, search, results };
-    return { question, answered: true, search, results };
+    const rankOf = new Map(results.map((result, rank) => [result.id, rank]));
+    const sentencesOf = (id: string) => hybrid?.sentenceSimilarities((ranking[rankOf.get(id) ?? 0] as { passage: number }).passage);
+    const { verdict, chosen } = judge({
+      question: searched,
+      plan,
+      texts: results.map((result) => result.text),
+      refused: refusal !== undefined,
+      closeness: hybrid?.closeness,
+      similarities: hybrid && ((rank) => hybrid.sentenceSimilarities((ranking[rank] as { passage: number }).passage)),
+    });
+    // The passage whose focus answers comes first, even when the ranking put it second or third.
+    const ordered = chosen === 0 ? results : [results[chosen] as RankedPassage, ...results.filter((_, rank) => rank !== chosen)];
+    // In hybrid search the quote is the focus closest in meaning as well as by words.
+    const quoted = hybrid ? ordered.map((result) => withQuote(result, plan, sentencesOf(result.id))) : ordered;
+    const answered = verdict === 'answer';
+    return {
+      question,
+      verdict,
+      answered,
+      ...(!answered && { reason: refusal ?? 'not-focused' }),
+      search,
+      results: quoted,
+    };
   }
 
   /**
@@ -257,6 +282,6 @@ export class Library {
   }
 
   #toRanked(passage: Passage, score: number, plan: QueryPlan): RankedPassage {
-    return { ...passage, score, ...explainWith(passage.text, plan) };
+    return withQuote({ ...passage, score, ...explainWith(passage.text, plan) }, plan);
   }
 }

@@ -13,9 +13,18 @@ export const WHY_NOT_IN_SOURCES: Record<UnansweredReason, string> = {
   'no-known-words': 'None of its words appear in the sources.',
   'weak-match': 'Some of its words appear, but no passage answers it.',
   'off-subject': 'Some of its words appear, but nothing in the sources is about it.',
+  'not-focused': 'The sources speak of this, but no passage answers it as asked.',
 };
 
 export const CLOSEST_SOURCES = 'The closest sources, in case they help:';
+
+/** Above a passage on the question's subject that does not answer it as asked (the verdict `related`). */
+export const RELATED_ANSWER = "The sources don't answer that directly. The closest passage:";
+
+/** Find in sources, when the closest passages speak of the claim without confirming it. */
+export const RELATED_CLAIM = "The sources speak of this but don't confirm it. The closest passages:";
+
+export const RELATED_POST_LABEL = 'Post anyway';
 
 export const SOURCES_LIST_HINT = '`/sources` lists everything I can quote from.';
 

@@ -24,7 +24,7 @@ beforeAll(async () => {
 const ANSWERED: ReadonlyArray<readonly [string, string, string]> = [
   ['Who is Laura Watson?', '002_b621c17d5ab6b26c.txt', 'ECOP spokesperson Laura Watson'],
   ['How old was Mariana Popa when she was murdered?', '001_b70c8c2c48ac1558.txt', '24-year-old'],
-  ['Did any of the men pull a knife?', '000_5be5de7e3b6445fb.txt', 'produced a knife'],
+  ['Did one of the men have a knife?', '000_5be5de7e3b6445fb.txt', 'produced a knife'],
 ];
 
 const REFUSED_IN_BOTH_MODES = ['What is the weather in Leeds?'];

@@ -9,7 +9,7 @@ import type { TextRange } from './answer.js';
  * few arrays rather than an object per word, so that keeping thousands of layouts costs the garbage collector little
  * (a layout made young survives the next scavenge and is copied: one per word made every scavenge slow).
  */
-interface Layout {
+export interface Layout {
   /** Each word's offsets in the passage, [start, end). */
   readonly starts: Uint32Array;
   readonly ends: Uint32Array;
@@ -24,7 +24,7 @@ interface Layout {
 /** Layouts of recently shown passages: a question's top results are often the next question's too. */
 const layouts = new LRUCache<string, Layout>({ max: 2_048 });
 
-function layoutOf(text: string): Layout {
+export function layoutOf(text: string): Layout {
   let layout = layouts.get(text);
   if (layout === undefined) {
     const tokens = tokenize(text);

@@ -203,6 +203,21 @@ export class PassageVectors {
     return this.#sentenceOfRow[row] ?? [0, text.length];
   }
 
+  /** Each sentence of the passage with its similarity to the question (a long sentence: its closest window). */
+  sentenceSimilarities(passage: number, questionVector: Float32Array): Array<{ sentence: TextRange; cosine: number }> {
+    const dimensions = this.#options.model.dimensions;
+    const bySentence = new Map<number, { sentence: TextRange; cosine: number }>();
+    for (let row = this.#firstRow[passage] as number; row < (this.#firstRow[passage + 1] as number); row++) {
+      let dot = 0;
+      const offset = row * dimensions;
+      for (let at = 0; at < dimensions; at++) dot += (this.#rows[offset + at] as number) * (questionVector[at] as number);
+      const sentence = this.#sentenceOfRow[row] as TextRange;
+      const known = bySentence.get(sentence[0]);
+      if (known === undefined || dot > known.cosine) bySentence.set(sentence[0], { sentence, cosine: dot });
+    }
+    return [...bySentence.values()];
+  }
+
   /** The passage's row closest to the question, its cosine, and the cosine of the second closest (or the same). */
   #closestRow(passage: number, questionVector: Float32Array): { row: number; cosine: number; second: number } {
     const dimensions = this.#options.model.dimensions;

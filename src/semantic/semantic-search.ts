@@ -42,6 +42,8 @@ export interface HybridRanking {
   readonly closeness: Closeness;
   /** A passage's sentence closest in meaning to the question, as a range of its text. */
   closestSentence(passage: number): TextRange;
+  /** Each sentence of a passage with its similarity in meaning to the question. */
+  sentenceSimilarities(passage: number): Array<{ sentence: TextRange; cosine: number }>;
 }
 
 /**
@@ -129,6 +131,7 @@ export class SemanticSearch {
       ranking: fuse(lexical, byPassage, this.#fusion, limit),
       closeness: closenessOf(closest, this.#model),
       closestSentence: (passage) => this.#vectors.closestSentence(passage, questionVector),
+      sentenceSimilarities: (passage) => this.#vectors.sentenceSimilarities(passage, questionVector),
     };
   }
 

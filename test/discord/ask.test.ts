@@ -44,12 +44,14 @@ describe('/ask', () => {
     expect(response.data.allowed_mentions).toEqual({ parse: [] });
   });
 
-  it('quotes every line of the passage exactly as the source has it', async () => {
+  it('quotes every line of what answers exactly as the source has it, "[…]" where the passage goes on', async () => {
     const answer = await harness.library.answer('Who is Laura Watson?');
     const best = answer.results[0];
     const { response } = await ask('Who is Laura Watson?');
     const quoted = shown(response.data.embeds[0]);
-    for (const line of best?.text.split('\n').filter((line) => line.trim()) ?? []) expect(quoted).toContain(line.trim());
+    expect(best?.quote).toContain('[…]');
+    for (const line of best?.quote.split('\n').filter((line) => line.trim()) ?? []) expect(quoted).toContain(line.trim());
+    expect(quoted).toContain(`lines ${best?.quoteLines[0]}–${best?.quoteLines[1]}`);
   });
 
   it('hides the answer from everyone else with hide:true', async () => {
@@ -174,6 +176,27 @@ describe('the buttons of an answer', () => {
   });
 });
 
+describe('/ask on the subject, where no passage answers as asked', () => {
+  it('shows the closest passage to the asker alone, labelled, with "Post anyway" and never a Pin', async () => {
+    const { exchange, response } = await ask('How many walk-ups are there in Soho?');
+    expect(response.type).toBe(4);
+    expect(response.data.flags & EPHEMERAL).toBe(EPHEMERAL);
+    expect(response.data.content).toBe("The sources don't answer that directly. The closest passage:");
+    expect(response.data.embeds[0].title).toBe('How many walk-ups are there in Soho?');
+    expect(shown(response.data.embeds[0])).toMatch(/📄 000_5be5de7e3b6445fb\.txt · lines? \d+/);
+    const labels = buttons(exchange.replyMessage()).map(({ label }) => label);
+    expect(labels).toEqual(['Show source', 'Post anyway']);
+
+    const postAnyway = buttons(exchange.replyMessage()).find(({ label }) => label === 'Post anyway');
+    const post = await harness.emulator.button(exchange.replyMessage() as APIMessage, postAnyway?.id ?? '');
+    const posted = await post.response();
+    expect(posted.data.flags ?? 0).toBe(0);
+    expect(posted.data.content).toBe("The sources don't answer that directly. The closest passage:");
+    expect(shown(posted.data.embeds[0])).toBe(shown(response.data.embeds[0]));
+    expect(buttons(post.replyMessage()).map(({ label }) => label)).not.toContain('Pin');
+  });
+});
+
 describe('"Find in sources" on a message', () => {
   it('shows the best cited passages privately, with a button to post one publicly', async () => {
     const claim = harness.emulator.postUserMessage('Most migrant sex workers in London were trafficked and forced');
@@ -247,9 +270,12 @@ describe('/sources and /source', () => {
 
 describe('logs', () => {
   it('has one line per interaction with its kind, latency and outcome, and never the question or the token', async () => {
+    const askLines = () => harness.logs.filter((line) => line.msg === 'interaction' && line.kind === 'command' && line.name === 'ask');
+    const before = askLines().length;
     await ask('Who is Laura Watson?');
-    const lines = harness.logs.filter((line) => line.msg === 'interaction' && line.kind === 'command' && line.name === 'ask');
-    expect(lines.length).toBeGreaterThan(0);
+    // The line is written once the reply has gone: wait for it.
+    await expect.poll(() => askLines().length).toBeGreaterThan(before);
+    const lines = askLines();
     expect(lines.at(-1)).toMatchObject({ level: 30, answered: true, responded: true, failed: false });
     expect(typeof lines.at(-1)?.latencyMs).toBe('number');
     const info = harness.logs.filter((line) => (line.level as number) >= 30);

@@ -34,6 +34,10 @@ function passage(text: string, options: Partial<RankedPassage> = {}): RankedPass
     score: 1,
     highlights: [],
     bestSentence: [0, 0],
+    // The whole passage is the quote unless a test narrows it.
+    quote: text,
+    quoteRange: [0, text.length],
+    quoteLines: [20, 20],
     ...options,
   };
 }
@@ -296,7 +300,7 @@ describe('embeds stay within Discord limits', () => {
 describe('not in the sources', () => {
   it('names the closest sources as hints without quoting them', () => {
     const hint = passage('A passage that must not be shown as an answer.', { lines: [3, 5] });
-    const answer: Answer = { question: 'What is the weather in Leeds?', answered: false, reason: 'weak-match', search: 'lexical', results: [hint, hint] };
+    const answer: Answer = { question: 'What is the weather in Leeds?', verdict: 'none', answered: false, reason: 'weak-match', search: 'lexical', results: [hint, hint] };
     const embed = notFoundEmbed(answer.question, answer, undefined);
     const shown = visibleText(embed.description ?? '');
     expect(shown).toContain("I couldn't find that in the sources.");

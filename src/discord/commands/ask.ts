@@ -6,11 +6,12 @@ import {
   type InteractionReplyOptions,
 } from 'discord.js';
 import type { SlashCommand } from '../context.js';
-import { answerMessage, matchesFor, pickedView, rankedView } from '../components/answer-pages.js';
+import { answerMessage, matchesFor, pickedView, rankedView, relatedMessage } from '../components/answer-pages.js';
+import { postAnywayButtons } from '../components/post-related.js';
 import { AUTOCOMPLETE_CHOICE_LIMIT, AUTOCOMPLETE_CHOICES_LIMIT, INITIAL_RESPONSE_MS } from '../limits.js';
 import { fitQuestion, notFoundEmbed, suggestionName } from '../render/embeds.js';
 import { replyPrivately } from '../replies.js';
-import { PASSAGE_GONE, suggestedFor } from '../../messages.js';
+import { PASSAGE_GONE, RELATED_ANSWER, suggestedFor } from '../../messages.js';
 import { collapseWhitespace, cutAtWord } from '../../text.js';
 
 /**
@@ -69,7 +70,7 @@ export default {
     const deferred = library.questionWaitMs(question) > DEFER_WHEN_WAIT_EXCEEDS_MS;
     if (deferred) await interaction.deferReply(hide ? { flags: MessageFlags.Ephemeral } : {});
     // Said privately: once a public reply is deferred, its "thinking" message gives way to a private one.
-    const sayPrivately = async (message: Pick<InteractionReplyOptions, 'embeds'>) => {
+    const sayPrivately = async (message: Pick<InteractionReplyOptions, 'embeds' | 'content' | 'components'>) => {
       if (!deferred) return void (await interaction.reply({ ...message, flags: MessageFlags.Ephemeral }));
       if (hide) return void (await interaction.editReply(message));
       await interaction.deleteReply();
@@ -77,6 +78,18 @@ export default {
     };
 
     const answer = await matchesFor(library, question);
+    const closest = answer.results[0];
+    if (!passage && answer.verdict === 'related' && closest) {
+      // On the subject, but no answer as asked: shown to the asker alone, who may still post it, labelled so.
+      const view = pickedView(library, question, answer, closest);
+      const related = relatedMessage(view, sourceBaseUrl);
+      await sayPrivately({
+        content: RELATED_ANSWER,
+        embeds: related.embeds,
+        components: [...related.components, postAnywayButtons([closest])],
+      });
+      return { answered: false };
+    }
     const view = passage ? pickedView(library, question, answer, passage) : rankedView(question, answer, 0);
     if (!view) {
       // Never a weak passage presented as an answer: say so, privately, and name the closest sources.

@@ -7,9 +7,10 @@ import {
 import type { MessageCommand } from '../context.js';
 import { matchesFor } from '../components/answer-pages.js';
 import { postButtons } from '../components/post-match.js';
+import { postAnywayButtons } from '../components/post-related.js';
 import { answerEmbeds, fitQuestion, notFoundEmbed } from '../render/embeds.js';
 import { replyPrivately } from '../replies.js';
-import { NO_TEXT_TO_LOOK_UP } from '../../messages.js';
+import { NO_TEXT_TO_LOOK_UP, RELATED_CLAIM } from '../../messages.js';
 
 /** Matches shown at once: enough to compare, few enough that each keeps a readable share of the embed limits. */
 const MATCHES_SHOWN = 3;
@@ -33,6 +34,17 @@ export default {
     }
     logger.debug({ question }, 'question');
     const answer = await matchesFor(library, question);
+    if (answer.verdict === 'related') {
+      // The sources speak of the claim without confirming it: the closest passages, labelled so, never as support.
+      const shown = answer.results.slice(0, MATCHES_SHOWN);
+      await interaction.reply({
+        content: RELATED_CLAIM,
+        embeds: answerEmbeds(question, shown, sourceBaseUrl),
+        components: [postAnywayButtons(shown)],
+        flags: MessageFlags.Ephemeral,
+      });
+      return { answered: false };
+    }
     if (!answer.answered) {
       await interaction.reply({ embeds: [notFoundEmbed(question, answer, sourceBaseUrl)], flags: MessageFlags.Ephemeral });
       return { answered: false };

@@ -54,8 +54,10 @@ export function rankedView(question: string, answer: Answer, rank: number): Answ
 export function pickedView(library: Library, question: string, answer: Answer, passage: Passage): AnswerView {
   const total = answer.answered ? answer.results.length : 0;
   const rank = answer.results.findIndex((result) => result.id === passage.id);
-  const ranked = answer.answered ? answer.results[rank] : undefined;
-  if (ranked) return { question, passage: ranked, position: { rank, total } };
+  const ranked = answer.results[rank];
+  if (ranked && answer.answered) return { question, passage: ranked, position: { rank, total } };
+  // A passage the sources gave as related: its focused quote, placed as the closest of the matches.
+  if (ranked) return { question, passage: ranked, position: { rank, total: answer.results.length } };
   return { question, passage: { ...passage, ...library.explain(passage, question) }, position: { rank: undefined, total } };
 }
 
@@ -68,6 +70,17 @@ function pageButtons({ rank, total }: MatchPosition): APIButtonComponentWithCust
     disabled: nextRank >= total,
   });
   return [previous, next];
+}
+
+/**
+ * A passage on the subject that does not answer the question as asked: its embed and Show source, never paging
+ * (the other matches are no answer either) nor a Pin.
+ */
+export function relatedMessage(view: AnswerView, sourceBaseUrl: string | undefined): AnswerMessage {
+  return {
+    embeds: [answerEmbed(view.question, view.passage, view.position, sourceBaseUrl)],
+    components: [buttonRow([showSourceButton(view.passage.id)])],
+  };
 }
 
 /** The answer message: its embed, then Previous / Next match / Show source, and 📌 Pin under a public answer. */

@@ -2,10 +2,11 @@ import type { ButtonHandler } from '../context.js';
 import answerPages from './answer-pages.js';
 import pin from './pin.js';
 import postMatch from './post-match.js';
+import postRelated from './post-related.js';
 import showSource from './show-source.js';
 import sourcesPages from './sources-pages.js';
 
-const handlers: readonly ButtonHandler[] = [answerPages, showSource, pin, sourcesPages, postMatch];
+const handlers: readonly ButtonHandler[] = [answerPages, showSource, pin, sourcesPages, postMatch, postRelated];
 
 const byFamily = new Map(handlers.map((handler) => [handler.family, handler]));
 

@@ -56,7 +56,8 @@ function citedQuote(
   sourceBaseUrl: string | undefined,
   budget = EMBED_DESCRIPTION_LIMIT,
 ): string {
-  const cite = `**${citation(passage, sourceBaseUrl)}**`;
+  // The citation names the lines quoted, not the whole passage's.
+  const cite = `**${citation({ ...passage, lines: passage.quoteLines ?? passage.lines }, sourceBaseUrl)}**`;
   return `${quotePassage(passage, budget - cite.length - 2)}\n\n${cite}`;
 }
 

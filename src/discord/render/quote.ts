@@ -1,9 +1,11 @@
 import type { RankedPassage, TextRange } from '../../answer/answer.js';
+import { OMISSION } from '../../answer/quote.js';
 import { ELLIPSIS, graphemes } from '../../text.js';
 import { escapeText } from '../text.js';
 
 /** A passage with what to bold and what to set apart: a ranked result, or a passage explained for a question. */
-export type ExplainedPassage = Omit<RankedPassage, 'score'>;
+export type ExplainedPassage = Omit<RankedPassage, 'score' | 'quote' | 'quoteRange' | 'quoteLines'> &
+  Partial<Pick<RankedPassage, 'quoteRange' | 'quoteLines'>>;
 
 /** Where an answer stands among the ranked passages of its question; no rank when it was picked from suggestions. */
 export interface MatchPosition {
@@ -138,6 +140,29 @@ function lastFitting(candidates: readonly number[], fits: (end: number) => boole
  * every cut is marked with "…"; no word is ever changed.
  */
 export function quotePassage(passage: ExplainedPassage, budget: number): string {
+  const range = passage.quoteRange;
+  if (range === undefined || (range[0] === 0 && range[1] >= passage.text.trimEnd().length)) {
+    return quoteWhole(passage, budget);
+  }
+  // The focus alone, its highlights moved with it, and "[…]" where the passage goes on.
+  const [start, end] = range;
+  const shift = (ranges: readonly TextRange[]) =>
+    ranges
+      .map(([from, to]): TextRange => [Math.max(from, start) - start, Math.min(to, end) - start])
+      .filter(([from, to]) => from < to);
+  const focus: ExplainedPassage = {
+    ...passage,
+    text: passage.text.slice(start, end),
+    highlights: shift(passage.highlights),
+    bestSentence: shift([passage.bestSentence])[0] ?? [0, 0],
+  };
+  const before = passage.text.slice(0, start).trim() !== '' ? `${OMISSION} ` : '';
+  const after = passage.text.slice(end).trim() !== '' ? ` ${OMISSION}` : '';
+  const quoted = quoteWhole(focus, budget - before.length - after.length);
+  return `> ${before}${quoted.slice(2)}${after}`;
+}
+
+function quoteWhole(passage: ExplainedPassage, budget: number): string {
   const { text } = passage;
   // Rendering only adds characters, so no window longer than the budget can fit: never render (and escape) more.
   if (text.length <= budget) {

@@ -1,0 +1,87 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { OMISSION, quoteOf } from '../../src/answer/quote.js';
+import { askedFor, holdsKind } from '../../src/answer/verdict.js';
+import { Library } from '../../src/library.js';
+import { openHybridSeed, SEED_DATA } from '../helpers.js';
+
+describe('what a question asks for', () => {
+  it.each([
+    ['How many sex workers were fined?', 'quantity'],
+    ['What percentage were tricked?', 'quantity'],
+    ['When was the raid?', 'time'],
+    ['What year was she murdered?', 'time'],
+    ['Who wrote the letter?', 'agent'],
+    ['Which organisation runs the drop-in?', 'agent'],
+    ['Where is the drop-in?', 'place'],
+    ['What is the phone number for the Met?', 'phone'],
+    ["What is Laura Watson's email address?", 'email'],
+    ['Why do migrants choose sex work?', undefined],
+  ])('"%s": %s', (question, kind) => {
+    expect(askedFor(question)?.kind).toBe(kind);
+  });
+
+  it('is found in the text only when the text holds one the question does not already name', () => {
+    expect(holdsKind('a 24-year-old woman was murdered in 2014', 'time', 'When was she murdered?')).toBe(true);
+    expect(holdsKind('she was murdered during a crackdown', 'time', 'When was she murdered?')).toBe(false);
+    expect(holdsKind('Mariana Popa was murdered in 2014', 'agent', 'Who murdered Mariana Popa?')).toBe(false);
+    expect(holdsKind('a trial costing £20,000', 'quantity', 'How much does the trial cost?')).toBe(true);
+    expect(holdsKind('Tel 020 7520 1710', 'phone', 'What is their phone number?')).toBe(true);
+    expect(holdsKind('Call us any time', 'phone', 'What is their phone number?')).toBe(false);
+  });
+});
+
+describe('the quote', () => {
+  const passage = { text: 'First line.\nSecond sentence here. Third one.\n\nLast paragraph.', lines: [10, 13] as const };
+
+  it('is the focus verbatim, with "[…]" where the passage goes on, and the lines it stands on', () => {
+    const start = passage.text.indexOf('Second');
+    const end = passage.text.indexOf(' Third');
+    expect(quoteOf(passage, [start, end])).toEqual({
+      quote: `${OMISSION} Second sentence here. ${OMISSION}`,
+      quoteRange: [start, end],
+      quoteLines: [11, 11],
+    });
+    expect(quoteOf(passage, [0, passage.text.length]).quote).toBe(passage.text);
+  });
+});
+
+describe('verdicts on the seed sources', () => {
+  let lexical: Library;
+  let hybrid: Library;
+  beforeAll(async () => {
+    lexical = await Library.open({ dataDir: SEED_DATA });
+    hybrid = await openHybridSeed();
+  });
+
+  it('answers with the sentences that answer, narrowed in place, verbatim from the source', async () => {
+    for (const library of [lexical, hybrid]) {
+      const answer = await library.answer('Who is Laura Watson?');
+      expect(answer).toMatchObject({ verdict: 'answer', answered: true });
+      const [best] = answer.results;
+      expect(best?.quote).toContain('ECOP spokesperson Laura Watson said');
+      expect(best!.quote.length).toBeLessThan(best!.text.length);
+      expect(best!.quoteLines[0]).toBeGreaterThanOrEqual(best!.lines[0]);
+      expect(best!.quoteLines[1]).toBeLessThanOrEqual(best!.lines[1]);
+      const source = library.source(best!.file)!.text.split('\n');
+      const quoted = source.slice(best!.quoteLines[0] - 1, best!.quoteLines[1]).join('\n');
+      for (const part of best!.quote.split(OMISSION)) expect(quoted).toContain(part.trim());
+    }
+  });
+
+  it('calls a question on the subject that no passage answers as asked "related", with hints, never an answer', async () => {
+    for (const question of ["What is the Metropolitan Police's annual budget?", 'Is sex work legal in New Zealand?']) {
+      const answer = await hybrid.answer(question);
+      expect(answer).toMatchObject({ verdict: 'related', answered: false });
+      expect(answer.results.length).toBeGreaterThan(0);
+    }
+    const byWords = await lexical.answer('How many walk-ups are there in Soho?');
+    expect(byWords).toMatchObject({ verdict: 'related', answered: false, reason: 'not-focused' });
+  });
+
+  it('finds nothing relevant for a question off the sources’ subjects, in both modes', async () => {
+    for (const library of [lexical, hybrid]) {
+      expect((await library.answer('What is the weather in Leeds?')).verdict).toBe('none');
+      expect((await library.answer('How long should I boil an egg?')).verdict).toBe('none');
+    }
+  });
+});
