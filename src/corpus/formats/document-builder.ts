@@ -16,18 +16,27 @@ export class SectionTracker {
   #section: readonly string[] | undefined;
   #anchor: string | undefined;
 
-  /** A heading of `level` (1–6) starts a section; `id` is the heading's own anchor, when it has one (HTML). */
-  heading(level: number, text: string, id?: string): void {
+  /**
+   * A heading of `level` (1–6) starts a section; `id` is the heading's own anchor, when it has one (HTML). A heading
+   * that is not `anchored` (the summary of a collapsible <details>, which renderers give no id) keeps the anchor of
+   * the heading it stands under.
+   */
+  heading(level: number, text: string, id?: string, anchored = true): void {
     const label = headingLabel(text);
-    const slug = this.#slugger.slug(label);
     this.#path = [...this.#path.filter((entry) => entry.level < level), { level, label }];
     this.#section = this.#path.map((entry) => entry.label);
-    this.#anchor = id !== undefined && id !== '' ? id : slug;
+    if (anchored) this.#anchor = id !== undefined && id !== '' ? id : this.#slugger.slug(label);
+  }
+
+  /** The level of the innermost heading in force, 0 before the first. */
+  get depth(): number {
+    return this.#path[this.#path.length - 1]?.level ?? 0;
   }
 
   /** The section and anchor of what follows the last heading (nothing before the first). */
   get place(): Pick<Block, 'section' | 'anchor'> {
-    return this.#section === undefined ? {} : { section: this.#section, anchor: this.#anchor as string };
+    if (this.#section === undefined) return {};
+    return this.#anchor === undefined ? { section: this.#section } : { section: this.#section, anchor: this.#anchor };
   }
 }
 
@@ -62,11 +71,14 @@ export class DocumentBuilder {
     return block && text !== undefined ? { kind: block.kind, text } : undefined;
   }
 
-  /** Adds a block; blank text adds nothing. A heading starts its section, and is in it. */
-  add(kind: BlockKind, text: string, options: { level?: number; id?: string } = {}): void {
+  /**
+   * Adds a block; blank text adds nothing. A heading starts its section, and is in it; `anchored: false` marks one
+   * without an anchor of its own (see SectionTracker.heading).
+   */
+  add(kind: BlockKind, text: string, options: { level?: number; id?: string; anchored?: boolean } = {}): void {
     const trimmed = kind === 'code' ? text.replace(/^\s*\n|\s+$/g, '') : text.trim();
     if (trimmed.trim() === '') return;
-    if (kind === 'heading') this.sections.heading(options.level ?? 1, trimmed, options.id);
+    if (kind === 'heading') this.sections.heading(options.level ?? 1, trimmed, options.id, options.anchored);
     const start = this.offset;
     this.#parts.push(trimmed);
     this.#length = start + trimmed.length;

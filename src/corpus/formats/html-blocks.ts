@@ -14,7 +14,7 @@ export const SITE_FURNITURE = new Set(['NAV', 'HEADER', 'FOOTER', 'ASIDE']);
 /** Elements that end the text before them and start a block of their own. */
 const BLOCK_ELEMENTS = new Set([
   'ADDRESS', 'ARTICLE', 'BLOCKQUOTE', 'BODY', 'CAPTION', 'DD', 'DETAILS', 'DIV', 'DL', 'DT', 'FIELDSET', 'FIGCAPTION',
-  'FIGURE', 'FOOTER', 'HEADER', 'HR', 'LI', 'MAIN', 'OL', 'P', 'SECTION', 'SUMMARY', 'TABLE', 'TBODY', 'TFOOT',
+  'FIGURE', 'FOOTER', 'HEADER', 'HR', 'LI', 'MAIN', 'OL', 'P', 'SECTION', 'TABLE', 'TBODY', 'TFOOT',
   'THEAD', 'UL', 'ASIDE', 'NAV',
 ]);
 
@@ -54,6 +54,10 @@ export function addHtmlBlocks(root: DomNode, builder: DocumentBuilder, skip: Rea
         level: Number(heading[1]),
         id: node.getAttribute?.('id') ?? undefined,
       });
+    } else if (tag === 'SUMMARY') {
+      // A collapsible section's summary (a FAQ's question) heads the text it unfolds.
+      flush(kind);
+      builder.add('heading', inlineText(node.textContent ?? ''), { level: Math.min(6, builder.sections.depth + 1), anchored: false });
     } else if (tag === 'BR') {
       buffer += LINE_BREAK;
     } else if (tag === 'PRE') {

@@ -60,8 +60,12 @@ export const htmlReader: Reader = {
       );
     }
     const decoded = decodeText(bytes, () => note(NOT_UTF8));
-    // linkedom builds the tree as written and does not imply a <body>: a page written without one gets one.
-    const html = /<body[\s>]/i.test(decoded) ? decoded : `<!doctype html><html><body>${decoded}</body></html>`;
+    // linkedom builds the tree as written and does not imply <html> or <body>: a page written without them gets them.
+    const html = !/<body[\s>]/i.test(decoded)
+      ? `<!doctype html><html><body>${decoded}</body></html>`
+      : /<html[\s>]/i.test(decoded)
+        ? decoded
+        : `<!doctype html><html>${decoded}</html>`;
     let page: DomDocument;
     try {
       page = await parseDocument(html);

@@ -78,9 +78,9 @@ export const markdownReader: Reader = {
       if (end <= start || start < previousEnd) return;
       blocks.push({ start, end, kind, ...(level !== undefined && { level }), ...sections.place });
     };
-    const heading = (level: number, label: string, from: number, to: number) => {
+    const heading = (level: number, label: string, from: number, to: number, anchored = true) => {
       if (label.trim() === '') return add('other', from, to);
-      sections.heading(level, label);
+      sections.heading(level, label, undefined, anchored);
       if (level === 1) titles.h1 ??= label;
       titles.heading ??= label;
       add('heading', from, to, level);
@@ -108,6 +108,9 @@ export const markdownReader: Reader = {
             const fragment = await htmlFragment(node.value);
             if (fragment.headingLevel !== undefined && fragment.text !== '') {
               heading(fragment.headingLevel, fragment.text, from, to);
+            } else if (fragment.summary !== undefined) {
+              // A collapsible section's summary (a FAQ's question) heads the text it unfolds.
+              heading(Math.min(6, sections.depth + 1), fragment.summary, from, to, false);
             } else {
               if (fragment.text !== '') titles.paragraph ??= fragment.text;
               add('other', from, to);

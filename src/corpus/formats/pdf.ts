@@ -13,6 +13,12 @@ export const MAX_PDF_PAGES = 1_000;
 /** PDFs larger than this many bytes are not read (pdf.js holds the whole file in memory). */
 export const MAX_PDF_BYTES = 200 * 1024 * 1024;
 
+/**
+ * Pages asked of pdf.js at once: each page's text is a round trip through pdf.js's worker, and asking for several
+ * keeps it busy rather than waiting on each answer in turn.
+ */
+const PAGES_AT_ONCE = 16;
+
 /** A line of a page, as pdf.js placed its pieces of text. */
 interface Line {
   text: string;
@@ -63,33 +69,49 @@ function linesOf(items: readonly TextItem[]): Line[] {
   return lines.filter((line) => line.text !== '');
 }
 
-/** A running header or footer's line with its page number (or any number) set aside: "Page 3 of 12" → "page # of #". */
-const runningKey = (text: string) => text.toLowerCase().replace(/\d+/g, '#').replace(/\s+/g, ' ').trim();
+/** A line with its numbers set aside: "Page 3 of 12" → "page # of #", as page numbers differ from page to page. */
+const numbersAside = (text: string) => text.toLowerCase().replace(/\d+/g, '#').replace(/\s+/g, ' ').trim();
 
 /** How many lines at the top and at the bottom of a page may be a running header or footer. */
 const RUNNING_LINES = 2;
 
+/** The share of the page's height, at its top and at its bottom, where running headers and footers are set. */
+const MARGIN_SHARE = 0.1;
+
+/** A page's lines, with the top and bottom of its box. */
+interface PageLines {
+  readonly lines: Line[];
+  readonly top: number;
+  readonly bottom: number;
+}
+
 /**
  * Drops the lines repeated at the top or bottom of most pages (a report's title, a confidentiality line, page
- * numbers): they would be quoted in every passage and found for every question about them.
+ * numbers): they would be quoted in every passage and found for every question about them. A line counts as
+ * repeated when its text is, or, set no larger than the body text, when it is but for its numbers (so that
+ * "Chapter 9", set as a heading, is not taken for "Page 9").
  */
-function withoutRunningLines(pages: Line[][]): Line[][] {
+function withoutRunningLines(pageBoxes: readonly PageLines[], body: number): Line[][] {
+  const pages = pageBoxes.map((page) => page.lines);
   const withText = pages.filter((lines) => lines.length > 0).length;
   if (withText < 2) return pages;
   const needed = Math.max(2, Math.ceil(withText * 0.6));
-  const edges = (lines: Line[]) => {
+  const keysOf = (line: Line) =>
+    line.size <= body + 0.5 ? [`=${line.text}`, `#${numbersAside(line.text)}`] : [`=${line.text}`];
+  const pageEdges = pageBoxes.map(({ lines, top, bottom }) => {
+    const margin = (top - bottom) * MARGIN_SHARE;
     const byHeight = [...lines].sort((a, b) => b.y - a.y);
-    return new Set([...byHeight.slice(0, RUNNING_LINES), ...byHeight.slice(-RUNNING_LINES)]);
-  };
+    const edges = [...byHeight.slice(0, RUNNING_LINES), ...byHeight.slice(-RUNNING_LINES)];
+    return new Set(edges.filter((line) => line.y >= top - margin || line.y <= bottom + margin));
+  });
   const counts = new Map<string, number>();
-  const pageEdges = pages.map(edges);
-  for (const lines of pageEdges) {
-    for (const key of new Set([...lines].map((line) => runningKey(line.text)))) {
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
+  for (const edges of pageEdges) {
+    for (const key of new Set([...edges].flatMap(keysOf))) counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return pages.map((lines, index) =>
-    lines.filter((line) => !(pageEdges[index]?.has(line) && (counts.get(runningKey(line.text)) ?? 0) >= needed)),
+    lines.filter(
+      (line) => !(pageEdges[index]?.has(line) && keysOf(line).some((key) => (counts.get(key) ?? 0) >= needed)),
+    ),
   );
 }
 
@@ -123,8 +145,7 @@ interface PendingBlock {
 }
 
 /** Pages of lines → paragraphs, headings and list items; a paragraph may run over a page break. */
-function assemble(pages: Line[][]): { builder: DocumentBuilder; pageStarts: number[] } {
-  const body = bodySize(pages);
+function assemble(pages: Line[][], body: number): { builder: DocumentBuilder; pageStarts: number[] } {
   const gaps: number[] = [];
   for (const lines of pages) {
     for (let at = 1; at < lines.length; at++) {
@@ -238,18 +259,25 @@ export const pdfReader: Reader = {
             'are read. Split it into smaller files to have all of it searched',
         );
       }
-      const pages: Line[][] = [];
-      for (let number = 1; number <= pageCount; number++) {
-        const page = await pdf.getPage(number);
-        const content = await page.getTextContent();
-        pages.push(linesOf(content.items.filter((item): item is TextItem => 'str' in item)));
-        page.cleanup();
+      const pages: PageLines[] = [];
+      for (let first = 1; first <= pageCount; first += PAGES_AT_ONCE) {
+        const numbers = Array.from({ length: Math.min(PAGES_AT_ONCE, pageCount - first + 1) }, (_, at) => first + at);
+        const read = await Promise.all(
+          numbers.map(async (number) => {
+            const page = await pdf.getPage(number);
+            const content = await page.getTextContent();
+            page.cleanup();
+            const [, bottom = 0, , top = 0] = page.view;
+            return { lines: linesOf(content.items.filter((item): item is TextItem => 'str' in item)), top, bottom };
+          }),
+        );
+        pages.push(...read);
       }
-      if (pages.every((lines) => lines.length === 0)) {
+      if (pages.every((page) => page.lines.length === 0)) {
         throw new UnreadableSource('it has no text layer (a scanned document?): run it through OCR to make it searchable');
       }
-      const cleaned = withoutRunningLines(pages);
-      const { builder, pageStarts } = assemble(cleaned);
+      const body = bodySize(pages.map((page) => page.lines));
+      const { builder, pageStarts } = assemble(withoutRunningLines(pages, body), body);
       const metadata = await pdf.getMetadata().catch(() => undefined);
       const document = builder.build('', { pageStarts });
       const firstHeading = document.blocks?.find((block) => block.kind === 'heading');
