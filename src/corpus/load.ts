@@ -257,16 +257,17 @@ export async function loadSources(dataDir: string, warn: Warn = () => {}, option
 
 /** The listed web pages as sources, read from their snapshots (fetched first when due). */
 async function readWebPages(pages: readonly ListedPage[], options: WebPageOptions, cache: TextCache, warn: Warn) {
-  const snapshots = await snapshotWebPages(pages, options, (page, problem, kept) => {
-    const where = `${page.address} (listed in ${page.listedIn})`;
-    warn(
-      kept?.state.retrieved === undefined
-        ? `could not fetch ${where}: ${problem}. It is not searchable until it can be fetched`
-        : `could not fetch ${where}: ${problem}. Answering from the copy retrieved ${kept.state.retrieved}`,
-    );
-  });
   const sources: Source[] = [];
-  for (const snapshot of snapshots) {
+  for (const { page, snapshot, problem } of await snapshotWebPages(pages, options)) {
+    if (problem !== undefined) {
+      const where = `${page.address} (listed in ${page.listedIn})`;
+      warn(
+        snapshot?.state.retrieved === undefined
+          ? `could not fetch ${where}: ${problem}. It is not searchable until it can be fetched`
+          : `could not fetch ${where}: ${problem}. Answering from the copy retrieved ${snapshot.state.retrieved}`,
+      );
+    }
+    if (snapshot === undefined) continue;
     const { address } = snapshot.state;
     const reader = READERS.find((candidate) => candidate.format === snapshot.format) as Reader;
     const hash = sha256(snapshot.bytes);

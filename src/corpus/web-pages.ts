@@ -121,6 +121,10 @@ type FetchOutcome =
   | { kind: 'fetched'; bytes: Buffer; metadata: SnapshotMetadata }
   | { kind: 'unchanged'; retrieved: string };
 
+/** "10 KB", "10.0 MB": a limit as the warning names it. */
+const sizeInWords = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`;
+
 /** Reads a body, giving up past `maxBytes`. */
 async function readBody(body: AsyncIterable<Uint8Array> | null, maxBytes: number): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
@@ -129,7 +133,7 @@ async function readBody(body: AsyncIterable<Uint8Array> | null, maxBytes: number
   for await (const chunk of body) {
     size += chunk.length;
     if (size > maxBytes) {
-      throw new FetchProblem(`the page is larger than ${(maxBytes / 1024 / 1024).toFixed(1)} MB`);
+      throw new FetchProblem(`the page is larger than ${sizeInWords(maxBytes)}`);
     }
     chunks.push(chunk);
   }
@@ -168,7 +172,7 @@ async function fetchPage(address: string, previous: SnapshotMetadata | undefined
       const declared = Number(response.headers.get('content-length') ?? Number.NaN);
       if (declared > limits.maxBytes) {
         await response.body?.cancel();
-        throw new FetchProblem(`the page is larger than ${(limits.maxBytes / 1024 / 1024).toFixed(1)} MB`);
+        throw new FetchProblem(`the page is larger than ${sizeInWords(limits.maxBytes)}`);
       }
       const bytes = await readBody(response.body, limits.maxBytes);
       const optional = (name: string) => response.headers.get(name) ?? undefined;
@@ -213,18 +217,21 @@ export interface ListedPage {
   readonly listedIn: string;
 }
 
+/** How a listed page stands after snapshotWebPages: its snapshot if it has one, and why its fetch failed if it did. */
+export interface WebPageOutcome {
+  readonly page: ListedPage;
+  readonly snapshot?: WebPageSnapshot;
+  readonly problem?: string;
+}
+
 /**
- * The snapshots of web pages, fetched anew when older than `maxAgeMs`. Returns a snapshot for every page that has
- * one (failing or not), and tells `onFailure` about each page whose fetch failed, with or without a snapshot.
+ * The snapshots of web pages, fetched anew when last fetched more than `maxAgeMs` ago; in the order listed. A page
+ * whose fetch fails keeps its last snapshot, if it has one; its problem is told either way.
  */
-export async function snapshotWebPages(
-  pages: readonly ListedPage[],
-  options: WebPageOptions,
-  onFailure: (page: ListedPage, problem: string, kept: WebPageSnapshot | undefined) => void,
-): Promise<WebPageSnapshot[]> {
+export async function snapshotWebPages(pages: readonly ListedPage[], options: WebPageOptions): Promise<WebPageOutcome[]> {
   const limits = options.limits ?? DEFAULT_FETCH_LIMITS;
   const dir = options.snapshotDir;
-  const snapshots = await inBatches(pages, CONCURRENT_FETCHES, async (page): Promise<WebPageSnapshot | undefined> => {
+  return inBatches(pages, CONCURRENT_FETCHES, async (page): Promise<WebPageOutcome> => {
     const stored = await cacache.get(dir, snapshotKey(page.address)).catch(() => undefined);
     const metadata = stored?.metadata as SnapshotMetadata | undefined;
     const attempt = await cacache
@@ -247,8 +254,7 @@ export async function snapshotWebPages(
         ...(attempt !== undefined && { tried: attempt.tried }),
       };
       const snapshot = snapshotOf(stored.data, metadata, state);
-      if (attempt?.problem !== undefined) onFailure(page, attempt.problem, snapshot);
-      return snapshot;
+      return { page, snapshot, ...(attempt?.problem !== undefined && { problem: attempt.problem }) };
     }
     const tried = new Date().toISOString();
     const record = async (problem?: string) =>
@@ -261,30 +267,23 @@ export async function snapshotWebPages(
       if (outcome.kind === 'unchanged' && stored && metadata) {
         const confirmed = { ...metadata, retrieved: outcome.retrieved };
         await cacache.put(dir, snapshotKey(page.address), stored.data, { metadata: confirmed }).catch(() => {});
-        return snapshotOf(stored.data, confirmed, { ...page, retrieved: confirmed.retrieved, status: 'ok', tried });
+        return { page, snapshot: snapshotOf(stored.data, confirmed, { ...page, retrieved: confirmed.retrieved, status: 'ok', tried }) };
       }
       if (outcome.kind === 'fetched') {
         await cacache.put(dir, snapshotKey(page.address), outcome.bytes, { metadata: outcome.metadata }).catch(() => {});
-        return snapshotOf(outcome.bytes, outcome.metadata, {
-          ...page,
-          retrieved: outcome.metadata.retrieved,
-          status: 'ok',
-          tried,
-        });
+        const state: WebPageState = { ...page, retrieved: outcome.metadata.retrieved, status: 'ok', tried };
+        return { page, snapshot: snapshotOf(outcome.bytes, outcome.metadata, state) };
       }
-      return undefined;
+      // A 304 to a request that sent no validator: nothing to read.
+      return { page, problem: 'the server answered 304 Not Modified to a first request' };
     } catch (error) {
       const problem = (error as Error).message;
       await record(problem);
-      const kept =
-        stored && metadata
-          ? snapshotOf(stored.data, metadata, { ...page, retrieved: metadata.retrieved, status: 'failing', problem, tried })
-          : undefined;
-      onFailure(page, problem, kept);
-      return kept;
+      if (!stored || !metadata) return { page, problem };
+      const state: WebPageState = { ...page, retrieved: metadata.retrieved, status: 'failing', problem, tried };
+      return { page, snapshot: snapshotOf(stored.data, metadata, state), problem };
     }
   });
-  return snapshots.filter((snapshot): snapshot is WebPageSnapshot => snapshot !== undefined);
 }
 
 /** Every listed page's state as last recorded, without fetching anything: for showing which pages fail. */
