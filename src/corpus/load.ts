@@ -33,8 +33,9 @@ export type Warn = (message: string) => void;
 /** How the data folder is read, beyond the folder itself. */
 export interface SourceOptions {
   /**
-   * Where the text read from PDF, Word and HTML files is kept by each file's hash (src/corpus/text-cache.ts), so that
-   * an unchanged file is not read again at the next start. Unset: every file is read every time, nothing is written.
+   * Where the text read from PDF, Word, HTML and Markdown files is kept by each file's hash
+   * (src/corpus/text-cache.ts), so that an unchanged file is not read again at the next start. Unset: every file is
+   * read every time, nothing is written.
    */
   readonly textCacheDir?: string;
   /** How web pages listed in `*.urls` files are fetched and kept. Unset: they are not read (with a warning). */
@@ -42,9 +43,9 @@ export interface SourceOptions {
 }
 
 /**
- * How the CLI and the bot read a data folder: the text of PDF, Word and HTML files cached in .cache/text, web pages
- * kept in .cache/pages and fetched again once `webRefreshMs` has passed since they were last fetched, or every time
- * with `fetchEveryPage` (a reload).
+ * How the CLI and the bot read a data folder: the text of PDF, Word, HTML and Markdown files cached in .cache/text,
+ * web pages kept in .cache/pages and fetched again once `webRefreshMs` has passed since they were last fetched, or
+ * every time with `fetchEveryPage` (a reload).
  */
 export function defaultSourceOptions(webRefreshMs: number, fetchEveryPage = false): SourceOptions {
   return {

@@ -3,7 +3,7 @@ import type { ReadDocument, SourceFormat } from './types.js';
 import { READERS_VERSION } from './formats/index.js';
 import type { Warn } from './load.js';
 
-/** Where the CLI and the bot keep the text read from PDF, Word and HTML files, relative to where they run. */
+/** Where the CLI and the bot keep the text read from PDF, Word, HTML and Markdown files, relative to where they run. */
 export const DEFAULT_TEXT_CACHE_DIR = '.cache/text';
 
 /** What reading a file gave: its document, or why it cannot be used; with the notes told about it either way. */

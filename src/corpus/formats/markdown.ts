@@ -59,7 +59,8 @@ const LINE_PREFIX = /^[\s>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?[\s>]*$/;
 export const markdownReader: Reader = {
   format: 'markdown',
   extensions: ['.md', '.markdown'],
-  cached: false,
+  // Parsing Markdown is slower than reading back what it gave.
+  cached: true,
   async read(bytes, { file, note }) {
     const text = decodeText(bytes, () => note(NOT_UTF8));
     const tree = fromMarkdown(text, {

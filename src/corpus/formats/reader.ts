@@ -25,8 +25,8 @@ export interface Reader {
   /** File endings (lower case, with the dot) read by this reader. */
   readonly extensions: readonly string[];
   /**
-   * Whether what it reads is kept in the text cache (src/corpus/text-cache.ts): for formats slow to read, not for
-   * plain text, which is read faster than a cached copy could be.
+   * Whether what it reads is kept in the text cache (src/corpus/text-cache.ts): for formats slow to read or parse,
+   * not for plain text, which is read faster than a cached copy could be.
    */
   readonly cached: boolean;
   read(bytes: Uint8Array, context: ReadContext): Promise<ReadDocument>;
