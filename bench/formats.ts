@@ -81,8 +81,7 @@ async function checkPdfPages(
   let rightPage = 0;
   const wrong: string[] = [];
   for (const question of questions) {
-    const questionVector = mode === 'hybrid' ? await library.embedQuestion(question.question) : undefined;
-    const answer = library.ask(question.question, { top: 10, questionVector });
+    const answer = await library.answer(question.question, { top: 10 });
     const rank = answer.answered ? rankOfAnswer(answer, question) : undefined;
     const result = rank === undefined ? undefined : answer.results[rank - 1];
     const placed = wordsOf.get(question.file);

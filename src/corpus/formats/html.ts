@@ -82,6 +82,13 @@ export const htmlReader: Reader = {
     const article = await articleHtml(html);
     if (article !== undefined) {
       const content = await parseDocument(`<!doctype html><html><body>${article}</body></html>`);
+      // Readability leaves out the headline when it repeats the page's title; it is the article's own first line.
+      const headline = page.querySelector('h1');
+      const headlineText = collapse(headline?.textContent);
+      const known = (text: string) => text.toLowerCase().includes(headlineText.toLowerCase());
+      if (headlineText !== '' && known(title) && !known(collapse(content.body?.textContent).slice(0, headlineText.length * 2))) {
+        builder.add('heading', headlineText, { level: 1, id: headline?.getAttribute?.('id') ?? undefined });
+      }
       if (content.body) addHtmlBlocks(content.body, builder);
     } else if (page.body) {
       addHtmlBlocks(page.body, builder, SITE_FURNITURE);

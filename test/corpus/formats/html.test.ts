@@ -38,10 +38,11 @@ const SAVED_ARTICLE = `<!doctype html>
 </body></html>`;
 
 describe('HTML sources', () => {
-  it('keep the main content only: no navigation, cookie banner, "most read" list, footer or script', async () => {
+  it('keep the main content only, headline first: no navigation, cookie banner, "most read" list, footer or script', async () => {
     const { sources, warnings } = await load({ 'soho.html': SAVED_ARTICLE });
     expect(warnings).toEqual([]);
     const text = sources[0]?.text ?? '';
+    expect(text.split('\n')[0]).toBe('Sex workers’ call for Met help');
     expect(text).toContain('need safe places to work');
     expect(text).toContain('Stop the raids on walk-ups.');
     for (const boilerplate of ['Sport', 'cookies', 'Celebrity chef', 'All rights reserved', 'tracking', 'color: red']) {
@@ -86,7 +87,7 @@ describe('HTML sources', () => {
     if (article === undefined) throw new Error('the page was not read');
     const passages = splitIntoPassages(article);
     const letter = passages.find((passage) => passage.text.includes('reply from the council'));
-    expect(letter?.section).toEqual(['What campaigners want', 'The letter']);
+    expect(letter?.section).toEqual(['Sex workers’ call for Met help', 'What campaigners want', 'The letter']);
     expect(letter?.anchor).toBe('the-letter');
     expect(letter?.url).toBe('https://news.example.org/2024/soho-raids');
     const wants = passages.find((passage) => passage.text.includes('legislative reform'));
