@@ -12,7 +12,7 @@ export function headingLabel(text: string): string {
  */
 export class SectionTracker {
   readonly #slugger = new GithubSlugger();
-  #path: Array<{ level: number; label: string }> = [];
+  #path: Array<{ level: number; label: string; anchored: boolean }> = [];
   #section: readonly string[] | undefined;
   #anchor: string | undefined;
 
@@ -23,14 +23,17 @@ export class SectionTracker {
    */
   heading(level: number, text: string, id?: string, anchored = true): void {
     const label = headingLabel(text);
-    this.#path = [...this.#path.filter((entry) => entry.level < level), { level, label }];
+    this.#path = [...this.#path.filter((entry) => entry.level < level), { level, label, anchored }];
     this.#section = this.#path.map((entry) => entry.label);
     if (anchored) this.#anchor = id !== undefined && id !== '' ? id : this.#slugger.slug(label);
   }
 
-  /** The level of the innermost heading in force, 0 before the first. */
+  /**
+   * The level of the innermost anchored heading in force, 0 before the first: a <details> summary goes one level
+   * below it, so that the summaries after it replace each other rather than nest.
+   */
   get depth(): number {
-    return this.#path[this.#path.length - 1]?.level ?? 0;
+    return this.#path.filter((entry) => entry.anchored).at(-1)?.level ?? 0;
   }
 
   /** The section and anchor of what follows the last heading (nothing before the first). */

@@ -106,6 +106,9 @@ describe('Markdown sources', () => {
     // Its neighbour in the FAQ is a passage of its own.
     expect(answer?.text).not.toContain('variable expansion');
     for (const result of results) expect(result.section?.slice(0, 2)).toEqual(['dotenv', 'FAQ']);
+    // Questions one after another replace each other in the heading path; they do not nest.
+    const next = library.passages.find((passage) => passage.text.includes('<summary>What about variable expansion?'));
+    expect(next?.section).toEqual(['dotenv', 'FAQ', 'What about variable expansion?']);
   });
 });
 
