@@ -1,9 +1,9 @@
 /**
- * `npm run bench [-- --quick] [--only quality|speed|discord|semantic] [--beir DIR] [--out FILE]`
+ * `npm run bench [-- --quick] [--only quality|speed|discord|semantic|formats] [--beir DIR] [--out FILE]`
  *
  * Measures citebot where its users feel it — retrieval quality against BEIR and its peers, speed and memory at scale,
- * latency end to end through Discord, and sources in other formats — and prints markdown tables. A full run of every part writes them to
- * bench/RESULTS.md; any other run writes .cache/bench/results.md, unless --out names another file.
+ * latency end to end through Discord, and sources in other formats — and prints markdown tables. A full run of every
+ * part writes them to bench/RESULTS.md; any other run writes .cache/bench/results.md, unless --out names another file.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';

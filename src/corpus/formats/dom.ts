@@ -21,7 +21,9 @@ export const TEXT_NODE = 3;
 /** A whole HTML document or a fragment, parsed by linkedom (loaded when first needed). */
 export async function parseDocument(html: string): Promise<DomDocument> {
   const { parseHTML } = await import('linkedom');
-  return parseHTML(html).document as unknown as DomDocument;
+  // linkedom types its window with the browser's DOM, which this project's settings do not hold.
+  const window: unknown = parseHTML(html);
+  return (window as { document: DomDocument }).document;
 }
 
 /** A fragment's text with white space collapsed. */

@@ -39,8 +39,7 @@ async function articleHtml(html: string): Promise<string | undefined> {
   const { Readability } = await import('@mozilla/readability');
   const document = await parseDocument(html);
   try {
-    // Readability's document type is the browser's; linkedom's document is what it reads here.
-    const article = new Readability(document as never, { charThreshold: 200 }).parse();
+    const article = new Readability(document, { charThreshold: 200 }).parse();
     return article?.content && collapse(article.textContent) !== '' ? article.content : undefined;
   } catch {
     return undefined;

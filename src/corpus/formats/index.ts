@@ -6,7 +6,7 @@ import { pdfReader } from './pdf.js';
 import type { Reader } from './reader.js';
 import { textReader } from './text.js';
 
-export { UnreadableSource, type ReadContext, type Reader } from './reader.js';
+export { UnreadableSource, type Reader } from './reader.js';
 
 /** Every reader, one per format. */
 export const READERS: readonly Reader[] = [textReader, markdownReader, htmlReader, pdfReader, docxReader];
@@ -22,6 +22,3 @@ export function readerFor(file: string): Reader | undefined {
   const extension = path.extname(file).toLowerCase();
   return READERS.find((reader) => reader.extensions.includes(extension));
 }
-
-/** Every file ending read as a source, e.g. for telling a moderator what to put in the folder. */
-export const SOURCE_EXTENSIONS: readonly string[] = READERS.flatMap((reader) => reader.extensions);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { DocumentBuilder } from './document-builder.js';
-import { briefly, megabytes, UnreadableSource, type ReadContext, type Reader } from './reader.js';
+import { briefly, megabytes, UnreadableSource, type Reader } from './reader.js';
 import { cutTitle } from './titles.js';
 
 /**

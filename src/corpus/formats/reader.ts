@@ -16,7 +16,7 @@ export interface ReadContext {
    * Tells the moderator about the file while it is still read (cut short, decoded with a fallback). The note follows
    * the file's name in the warning: "has 2,400 pages: …".
    */
-  note(message: string): void;
+  readonly note: (message: string) => void;
 }
 
 /** Turns one format's bytes into a document; throws UnreadableSource when the file cannot be used. */

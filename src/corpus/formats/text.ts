@@ -64,8 +64,8 @@ export const textReader: Reader = {
   format: 'text',
   extensions: ['.txt'],
   cached: false,
-  async read(bytes, { file, note }) {
+  read(bytes, { file, note }) {
     const text = decodeText(bytes, () => note(NOT_UTF8));
-    return { text, title: textTitle(text, file) };
+    return Promise.resolve({ text, title: textTitle(text, file) });
   },
 };
