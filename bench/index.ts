@@ -1,9 +1,9 @@
 /**
- * `npm run bench [-- --quick] [--only quality|speed|discord|semantic] [--beir DIR] [--out FILE]`
+ * `npm run bench [-- --quick] [--only quality|speed|discord|semantic|formats] [--beir DIR] [--out FILE]`
  *
  * Measures citebot where its users feel it — retrieval quality against BEIR and its peers, speed and memory at scale,
- * and latency end to end through Discord — and prints markdown tables. A full run of every part writes them to
- * bench/RESULTS.md; any other run writes .cache/bench/results.md, unless --out names another file.
+ * latency end to end through Discord, and sources in other formats — and prints markdown tables. A full run of every
+ * part writes them to bench/RESULTS.md; any other run writes .cache/bench/results.md, unless --out names another file.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -12,21 +12,23 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './child.js';
 import { measureDiscord } from './discord.js';
+import { measureFormats } from './formats.js';
 import { renderSection, type Section } from './markdown.js';
 import { measureQuality } from './quality.js';
 import { measureScale } from './scale.js';
 import { measureSemantic } from './semantic.js';
 import { measureVerdicts } from './verdicts.js';
 
-const PARTS = ['quality', 'speed', 'discord', 'semantic', 'verdicts'] as const;
+const PARTS = ['quality', 'speed', 'discord', 'semantic', 'verdicts', 'formats'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `npm run bench [-- options]
 
   --quick          a small version of each part (well under a minute)
-  --only PART      one part: quality, speed, discord, semantic or verdicts (answer / related / none by kind of question);
-                   semantic (hybrid search beside lexical; the first full run
-                   reads BEIR for meaning, which takes most of an hour on two cores; later runs reuse the vectors)
+  --only PART      one part: quality, speed, discord, semantic (hybrid search beside lexical; the first full run
+                   reads BEIR for meaning, which takes most of an hour on two cores; later runs reuse the vectors),
+                   verdicts (answer / related / none by kind of question) or formats (the seeds as PDF, HTML, Word and
+                   Markdown: dev questions, PDF pages, reading speed)
   --beir DIR       the folder holding BEIR's scifact/ and nfcorpus/ (default: BEIR_DIR, else ../shared/bench)
   --out FILE       where to write the results (default: bench/RESULTS.md for a full run of every part,
                    else .cache/bench/results.md)`;
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
     discord: () => measureDiscord({ dataDir, beirDir, devQuestionsFile, quick }),
     semantic: () => measureSemantic({ beirDir, devQuestionsFile, quick }),
     verdicts: () => measureVerdicts({ dataDir, devQuestionsFile, quick }),
+    formats: () => measureFormats({ dataDir, devQuestionsFile, quick }),
   };
   const loadStart = loadAverage();
   const header = [

@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadCoreConfig, searchModeOption } from './config.js';
-import { DataFolderError } from './corpus/load.js';
+import { DataFolderError, defaultSourceOptions } from './corpus/load.js';
 import { openLibrary, DEFAULT_TOP, type Library } from './library.js';
 import type { Answer, RankedPassage } from './answer/answer.js';
 import { citationLabel } from './answer/citation.js';
@@ -21,7 +21,9 @@ const USAGE = `Ask the sources a question; the answer is a passage quoted verbat
   npm run --silent ask -- --json < questions.txt      (one question a line; one JSON line each)
 
 Options:
-  --json         print JSON: {"question","answered","search","results":[{"file","title","lines","score","text"}]}
+  --json         print JSON: {"question","answered","search","results":[{"file","title","lines","score","text"}]};
+                 a result also has "page" (and "pageEnd" when it runs over a page break), "section" (its
+                 heading path) and "url" where its source has them
   --top K        how many ranked passages to return (default ${DEFAULT_TOP})
   --data DIR     the folder of source documents (default: DATA_DIR, else ./data)
   --mode MODE    lexical (by words) or hybrid (by words and meaning; default: SEARCH_MODE, else hybrid).
@@ -45,6 +47,11 @@ export function toJson(answer: Answer): object {
       text: result.text,
       quote: result.quote,
       quoteLines: [...result.quoteLines],
+      // Where the passage stands, when its source says: a PDF's pages, a heading path, a link.
+      ...(result.page !== undefined && { page: result.page }),
+      ...(result.pageEnd !== undefined && { pageEnd: result.pageEnd }),
+      ...(result.section !== undefined && { section: [...result.section] }),
+      ...(result.url !== undefined && { url: result.url }),
     })),
   };
 }
@@ -154,6 +161,7 @@ async function main(): Promise<number> {
       mode: searchModeOption(values.mode, config.search.mode),
       fusion: config.search.fusion,
       warn: (message) => console.error(`warning: ${message}`),
+      sources: defaultSourceOptions(config.webRefreshMs),
       onProgress: terminalProgress(process.stderr, { inPlace: !interactive }),
     });
   } catch (error) {

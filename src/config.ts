@@ -30,6 +30,12 @@ export interface CoreConfig {
   readonly dataDir: string;
   /** How answers are ranked (see README, "How answers are found"). */
   readonly search: SearchSettings;
+  /**
+   * WEB_REFRESH_MINUTES, in milliseconds: how often the web pages listed in `*.urls` files are fetched again (with
+   * conditional requests), besides on every reload; 0 fetches them only on reloads and at start. Default 60 minutes,
+   * range 0–10,080 (a week).
+   */
+  readonly webRefreshMs: number;
 }
 
 export interface SearchSettings {
@@ -76,6 +82,7 @@ export const DEFAULT_ANSWER_LIMIT = 5;
 export const DEFAULT_ANSWER_LIMIT_SECONDS = 10;
 export const DEFAULT_RELOAD_DEBOUNCE_MS = 500;
 export const DEFAULT_CONNECT_RETRY_SECONDS = 120;
+export const DEFAULT_WEB_REFRESH_MINUTES = 60;
 
 const SNOWFLAKE = /^\d{17,20}$/;
 
@@ -174,7 +181,19 @@ export function searchModeOption(value: string | undefined, configured: SearchMo
 }
 
 export function loadCoreConfig(env: Env = process.env, cwd = process.cwd()): CoreConfig {
-  return { dataDir: path.resolve(cwd, optional(env, 'DATA_DIR') ?? 'data'), search: searchSettings(env) };
+  const webRefreshMinutes = integer(
+    env,
+    'WEB_REFRESH_MINUTES',
+    DEFAULT_WEB_REFRESH_MINUTES,
+    0,
+    10_080,
+    'minutes between fetches of the listed web pages, 0 for only on reloads',
+  );
+  return {
+    dataDir: path.resolve(cwd, optional(env, 'DATA_DIR') ?? 'data'),
+    search: searchSettings(env),
+    webRefreshMs: webRefreshMinutes * 60_000,
+  };
 }
 
 export function loadBotConfig(env: Env = process.env, cwd = process.cwd()): BotConfig {

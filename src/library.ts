@@ -6,7 +6,7 @@ import { explainWith } from './answer/highlight.js';
 import { refusalByMeaning, refusalByWords } from './answer/policy.js';
 import { judge } from './answer/verdict.js';
 import { withQuote } from './answer/quote.js';
-import { loadSources, SYNONYMS_FILE, decodeSourceText, type Warn } from './corpus/load.js';
+import { loadSources, SYNONYMS_FILE, decodeSourceText, type SourceOptions, type Warn } from './corpus/load.js';
 import { splitIntoPassages } from './corpus/passages.js';
 import { learnAcronyms, parseSynonyms, type ExpansionGroup } from './search/expansions.js';
 import { DEFAULT_INDEX_CACHE_DIR, IndexCache, type IndexedPassages } from './search/persist.js';
@@ -20,6 +20,8 @@ export interface OpenOptions {
   readonly dataDir: string;
   /** Told about every file that was skipped or decoded with a fallback; the load goes on. */
   readonly warn?: Warn;
+  /** Where text read from PDF, Word, HTML and Markdown files is cached, and how listed web pages are fetched. */
+  readonly sources?: SourceOptions;
   /**
    * Where to keep the persisted index (see src/search/persist.ts): when set, the passages and index are read from it
    * if they were built from the same sources, else built and written to it. Unset: always built, nothing written.
@@ -69,6 +71,8 @@ export interface LibrarySettings {
   readonly warn: Warn;
   /** Hybrid only: told as passages are read for meaning. */
   readonly onProgress?: SemanticOptions['onProgress'];
+  /** See OpenOptions.sources. */
+  readonly sources?: SourceOptions;
 }
 
 /** A data folder opened with the persisted index and, in hybrid mode, the persisted passage vectors. */
@@ -76,6 +80,7 @@ export function openLibrary(settings: LibrarySettings): Promise<Library> {
   return Library.open({
     dataDir: settings.dataDir,
     warn: settings.warn,
+    ...(settings.sources !== undefined && { sources: settings.sources }),
     cacheDir: DEFAULT_INDEX_CACHE_DIR,
     ...(settings.mode === 'hybrid' && {
       semantic: { fusion: settings.fusion, cacheDir: DEFAULT_VECTOR_CACHE_DIR, onProgress: settings.onProgress },
@@ -92,7 +97,7 @@ export class Library {
   static async open(options: OpenOptions): Promise<Library> {
     const warn = options.warn ?? (() => {});
     const dataDir = path.resolve(options.dataDir);
-    const sources = await loadSources(dataDir, warn);
+    const sources = await loadSources(dataDir, warn, options.sources);
     const synonyms = await readSynonyms(dataDir, warn);
     let built: IndexedPassages | undefined;
     if (options.cacheDir !== undefined) {

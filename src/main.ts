@@ -1,5 +1,5 @@
 /** `npm start`: the Discord bot, in one process; `npm run start:sharded` runs several of it (src/shard.ts). */
-import { DataFolderError, type Warn } from './corpus/load.js';
+import { DataFolderError, defaultSourceOptions, listsWebPages, type Warn } from './corpus/load.js';
 import { startBot, TokenRejectedError, type Bot } from './discord/bot.js';
 import { DiscordUnreachableError, whenReachable } from './discord/reach.js';
 import { botConfigOrExit, EXIT_CONFIG, EXIT_CRASH, exitWith } from './exit.js';
@@ -20,12 +20,19 @@ process.on('uncaughtException', (error) => {
 });
 
 // Hybrid: answers are by words at once, and by words and meaning once the passages are read in the background.
-const open = (warn: Warn): Promise<Library> =>
-  openLibrary({ ...config.search, dataDir: config.dataDir, warn, onProgress: loggedProgress(logger) });
+// At start, web pages fetched lately are read from their snapshots; a reload fetches every one again.
+const open = (warn: Warn, fetchEveryPage = true): Promise<Library> =>
+  openLibrary({
+    ...config.search,
+    dataDir: config.dataDir,
+    warn,
+    sources: defaultSourceOptions(config.webRefreshMs, fetchEveryPage),
+    onProgress: loggedProgress(logger),
+  });
 
 let library: Library;
 try {
-  library = await open((message) => logger.warn(message));
+  library = await open((message) => logger.warn(message), false);
 } catch (error) {
   if (error instanceof DataFolderError) exitWith(error.message, EXIT_CONFIG);
   throw error;
@@ -36,6 +43,16 @@ logger.info(
 );
 const live = new LiveLibrary(library, open, logger);
 const watch = live.watch(config.reloadDebounceMs);
+// Listed web pages are fetched again (conditionally: an unchanged page costs its server little) every
+// WEB_REFRESH_MINUTES, by a reload, which keeps answering from the previous library until the new one is built.
+const webRefresh =
+  config.webRefreshMs > 0
+    ? setInterval(() => {
+        void listsWebPages(config.dataDir).then((lists) => {
+          if (lists) void live.reload('web pages are due to be fetched again');
+        });
+      }, config.webRefreshMs).unref()
+    : undefined;
 
 let bot: Bot;
 try {
@@ -57,6 +74,7 @@ function shutDown(reason: string): void {
   stopping = true;
   logger.info({ reason }, 'shutting down');
   watch.close();
+  clearInterval(webRefresh);
   void bot.stop().then(() => process.exit(0));
 }
 

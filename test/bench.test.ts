@@ -65,10 +65,12 @@ const number = (text: string | undefined) => Number((text ?? '').replace(/[,×]/
 const beirMeasured = () => report.includes('**BEIR, quick sample');
 
 describe('npm run bench -- --quick', () => {
-  it('writes a dated report of all three parts, and leaves bench/RESULTS.md alone', async () => {
+  it('writes a dated report of every part, and leaves bench/RESULTS.md alone', async () => {
     expect(report).toMatch(/^# Benchmarks/);
     expect(report).toMatch(/Measured \d{4}-\d{2}-\d{2} on \d+ cores .*Node v\d+/);
-    for (const title of ['## Retrieval quality', '## Speed and scale', '## End to end through Discord']) expect(report).toContain(title);
+    for (const title of ['## Retrieval quality', '## Speed and scale', '## End to end through Discord', '## Source formats']) {
+      expect(report).toContain(title);
+    }
     expect(await modified(RESULTS)).toBe(resultsBefore);
   });
 
@@ -143,6 +145,31 @@ describe('npm run bench -- --quick', () => {
       expect(row['lost replies']).toBe('0');
       expect(row['duplicated replies']).toBe('0');
       expect(number(row['/ask per second'])).toBeGreaterThan(0);
+    }
+  });
+
+  it('scores the dev questions on the seeds converted to every format, checks PDF pages and times each reader', () => {
+    const reading = table('Reading speed').rows;
+    expect(reading.map((row) => row.format)).toEqual(['.txt', '.pdf', '.html', '.docx', '.md']);
+    for (const row of reading) {
+      expect(number(row['words read'])).toBeGreaterThan(1_000);
+      expect(number(row['read ms'])).toBeGreaterThan(0);
+    }
+    expect(number(reading[1]?.pages)).toBeGreaterThan(1);
+    if (report.includes('No dev questions')) return;
+    const scores = table('Dev questions on the converted seed documents').rows;
+    const modes = [...new Set(scores.map((row) => row.search))];
+    expect(scores.map((row) => row.format)).toEqual([
+      ...modes.map(() => '.txt (the seeds)'),
+      ...['.pdf', '.html', '.docx', '.md'].flatMap((format) => modes.map(() => format)),
+    ]);
+    for (const row of scores) {
+      expect(number(row['hit@1'])).toBeGreaterThanOrEqual(0);
+      expect(number(row['hit@3'])).toBeLessThanOrEqual(1);
+    }
+    for (const row of table('PDF answers and the pages they name').rows) {
+      expect(number(row['answers found'])).toBeGreaterThan(0);
+      expect(number(row['on the right page'])).toBeLessThanOrEqual(number(row['answers found']));
     }
   });
 });

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makePdf } from './corpus/formats/fixtures.js';
 import { dataFolder } from './helpers.js';
 import { FIXTURE, PARAPHRASE } from './semantic/fixture.js';
 
@@ -79,6 +80,28 @@ describe('npm run ask', () => {
     const answer = JSON.parse(stdout);
     expect(answer.results[0]).toMatchObject({ file: 'guides/tenancy.md', title: 'Renting', lines: [1, 3] });
     expect(stderr).toMatch(/empty\.txt/);
+  });
+
+  it('--json adds page, pageEnd (over a page break only), section and url where the source has them', async () => {
+    const dir = await dataFolder({
+      'report.pdf': await makePdf([
+        { lines: [{ text: 'Kerb crawling', size: 16 }, { text: 'Fines for kerb crawling rose in Redbridge, where the council' }] },
+        { lines: [{ text: 'says it will keep fining drivers who stop to pick up women.' }, { text: 'Outreach', size: 16, gapBefore: 14 }, { text: 'Outreach workers visited the flats in Soho every single week.' }] },
+      ]),
+      'guide.md': '# Guide\n\n## Deposits\n\nA landlord must protect the tenancy deposit within 30 days of receiving it.\n',
+      'page.html': '<html><head><link rel="canonical" href="https://example.org/hours"></head><body><p>The clinic opens on Thursday evenings for walk-in appointments.</p></body></html>',
+      'notes.txt': 'The van goes out on Friday nights with hot food.',
+    });
+    const questions = ['Who keeps fining drivers?', 'How often did outreach workers visit the flats?', 'When must a landlord protect the deposit?', 'When does the clinic open?', 'When does the van go out?'];
+    const { code, stdout } = await ask(['--json', '--mode', 'lexical', '--top', '1', '--data', dir], `${questions.join('\n')}\n`);
+    expect(code).toBe(0);
+    const [fines, outreach, deposit, clinic, van] = stdout.trimEnd().split('\n').map((line) => JSON.parse(line).results[0]);
+    expect(fines).toMatchObject({ file: 'report.pdf', page: 1, pageEnd: 2, section: ['Kerb crawling'] });
+    expect(outreach).toMatchObject({ file: 'report.pdf', page: 2, section: ['Outreach'] });
+    expect(outreach).not.toHaveProperty('pageEnd');
+    expect(deposit).toMatchObject({ file: 'guide.md', section: ['Guide', 'Deposits'], lines: [1, 5] });
+    expect(clinic).toMatchObject({ file: 'page.html', url: 'https://example.org/hours' });
+    expect(Object.keys(van)).toEqual(['file', 'title', 'lines', 'score', 'text']);
   });
 
   it('stops with a message that says what to do when the data folder is missing', async () => {

@@ -85,3 +85,12 @@ describe('reaching Discord at start-up', () => {
     expect(() => loadBotConfig({ ...TOKEN, CONNECT_RETRY_SECONDS: '5000' })).toThrow(/^CONNECT_RETRY_SECONDS must be a whole number from 0 to 3600/);
   });
 });
+
+describe('web page settings', () => {
+  it('fetch listed pages again every 60 minutes unless told otherwise; 0 only on reloads', () => {
+    expect(loadCoreConfig({}).webRefreshMs).toBe(3_600_000);
+    expect(loadCoreConfig({ WEB_REFRESH_MINUTES: '15' }).webRefreshMs).toBe(900_000);
+    expect(loadCoreConfig({ WEB_REFRESH_MINUTES: '0' }).webRefreshMs).toBe(0);
+    expect(() => loadCoreConfig({ WEB_REFRESH_MINUTES: 'hourly' })).toThrow(/^WEB_REFRESH_MINUTES must be a whole number from 0 to 10080/);
+  });
+});

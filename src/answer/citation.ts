@@ -1,4 +1,4 @@
-import type { Passage } from '../corpus/types.js';
+import type { Passage, Place } from '../corpus/types.js';
 import { collapseWhitespace, cutAtWord } from '../text.js';
 
 /** A citation stays one line: long titles give way, the file name and its place never do. */
@@ -10,10 +10,25 @@ export function describeLines([first, last]: readonly [number, number]): string 
 }
 
 /**
- * `📄 003_00d230ab06dfad54.txt · lines 20–24 · Title`: what every transport shows under a quote, as plain text (each
- * escapes it for its own markup and may add a link).
+ * Where a passage stands besides its lines, as a citation names it: "p. 12" or "pp. 12–13" (a PDF), "§ Install ›
+ * Windows" (a heading path), "retrieved 2024-05-01" (a web page); parts joined by " · ", or "" when there is none.
  */
-export function citationLabel(passage: Pick<Passage, 'file' | 'title' | 'lines'>): string {
+export function describePlace(place: Place): string {
+  const parts: string[] = [];
+  if (place.page !== undefined) {
+    parts.push(place.pageEnd === undefined ? `p. ${place.page}` : `pp. ${place.page}–${place.pageEnd}`);
+  }
+  if (place.section !== undefined && place.section.length > 0) parts.push(`§ ${place.section.join(' › ')}`);
+  if (place.retrieved !== undefined) parts.push(`retrieved ${place.retrieved.slice(0, 10)}`);
+  return parts.join(' · ');
+}
+
+/**
+ * `📄 003_00d230ab06dfad54.txt · lines 20–24 · Title`, or `📄 report.pdf · p. 12 · § Funding · lines 40–41 · Title`:
+ * what every transport shows under a quote, as plain text (each escapes it for its own markup and may add a link).
+ */
+export function citationLabel(passage: Pick<Passage, 'file' | 'title' | 'lines'> & Place): string {
   const title = cutAtWord(collapseWhitespace(passage.title), CITATION_TITLE_CHARS);
-  return `📄 ${passage.file} · ${describeLines(passage.lines)} · ${title}`;
+  const place = describePlace(passage);
+  return `📄 ${passage.file} · ${place === '' ? '' : `${place} · `}${describeLines(passage.lines)} · ${title}`;
 }

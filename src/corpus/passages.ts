@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Passage, Source } from './types.js';
+import type { Block, Passage, Place, Source } from './types.js';
 import { sentenceRanges } from './sentences.js';
+import { pageOf } from './formats/pdf.js';
 
 /**
  * How sources are cut into passages. A passage is what a search returns and what the bot quotes, so it should hold
@@ -151,15 +152,99 @@ export function passageId(file: string, first: number, last: number, text: strin
   return createHash('sha256').update(`${file}\n${first}-${last}\n${text}`).digest('hex').slice(0, 16);
 }
 
-/** Cuts a source into passages, in source order, that together cover every non-blank line of it. */
+/** Blocks a passage may end inside of: prose, which is split at sentences when too long. */
+const SPLITTABLE: ReadonlySet<Block['kind']> = new Set(['paragraph', 'quote']);
+
+/**
+ * A read document's blocks as runs of spans, one run per section: a heading starts a new run (together with any
+ * headings right after it, which introduce the same text), so that no passage spans two sections. Prose blocks
+ * longer than maxWords are split at sentences; code blocks, list items, table rows and the rest are kept whole.
+ */
+function sectionRuns(text: string, blocks: readonly Block[], maxWords: number): Span[][] {
+  const runs: Span[][] = [];
+  let run: Span[] = [];
+  let runHasContent = false;
+  for (const block of blocks) {
+    if (block.kind === 'heading' && runHasContent) {
+      runs.push(run);
+      run = [];
+      runHasContent = false;
+    }
+    const span = { start: block.start, end: block.end, words: countWords(text.slice(block.start, block.end)) };
+    run.push(...(SPLITTABLE.has(block.kind) ? splitLong(text, span, maxWords) : [span]));
+    if (block.kind !== 'heading') runHasContent = true;
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
+/** The last block that starts at or before `offset`, by binary search; -1 when none does. */
+function blockAt(blocks: readonly Block[], offset: number): number {
+  let low = -1;
+  let high = blocks.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((blocks[middle]?.start ?? 0) <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+/**
+ * Where the span [start, end) of a source stands: its pages (a PDF's), its section (that of its first block after
+ * the headings that open it), its link. What splitIntoPassages gives each passage, and what the persisted index
+ * gives a passage it reads back.
+ */
+export function placeOf(source: Source, start: number, end: number): Place {
+  const place: { -readonly [K in keyof Place]: Place[K] } = {};
+  if (source.pageStarts !== undefined && source.pageStarts.length > 0) {
+    place.page = pageOf(source.pageStarts, start);
+    const last = pageOf(source.pageStarts, Math.max(start, end - 1));
+    if (last !== place.page) place.pageEnd = last;
+  }
+  const blocks = source.blocks;
+  if (blocks !== undefined) {
+    let chosen: Block | undefined;
+    for (let at = Math.max(0, blockAt(blocks, start)); at < blocks.length; at++) {
+      const block = blocks[at] as Block;
+      if (block.start >= end && chosen !== undefined) break;
+      chosen = block;
+      if (block.kind !== 'heading' && block.end > start) break;
+    }
+    if (chosen?.section !== undefined) place.section = chosen.section;
+    if (chosen?.anchor !== undefined) place.anchor = chosen.anchor;
+  }
+  if (source.url !== undefined) place.url = source.url;
+  if (source.web?.retrieved !== undefined) place.retrieved = source.web.retrieved;
+  return place;
+}
+
+/**
+ * Cuts a source into passages, in source order. A plain-text source is cut along its paragraphs, and its passages
+ * together cover every non-blank line of it. A read document (Markdown, HTML, Word, PDF) is cut along its blocks:
+ * a passage never ends inside a code block, list item or table row, never spans two sections (a heading goes with
+ * the text it introduces), and covers every block; text in no block (front matter) is in no passage.
+ */
 export function splitIntoPassages(source: Source, shape: PassageShape = DEFAULT_PASSAGE_SHAPE): Passage[] {
   const { text, file, title } = source;
-  const spans = paragraphs(text).flatMap((span) => splitLong(text, span, shape.maxWords));
+  const runs =
+    source.blocks === undefined
+      ? [paragraphs(text).flatMap((span) => splitLong(text, span, shape.maxWords))]
+      : sectionRuns(text, source.blocks, shape.maxWords);
   const lineOf = lineLocator(text);
-  return pack(mergeFragments(spans, shape.minWords), shape.targetWords).map((span, ordinal) => {
+  const spans = runs.flatMap((run) => pack(mergeFragments(run, shape.minWords), shape.targetWords));
+  return spans.map((span, ordinal) => {
     const first = lineOf(span.start);
     const last = lineOf(span.end - 1);
     const passageText = text.slice(span.start, span.end);
-    return { id: passageId(file, first, last, passageText), file, title, lines: [first, last], text: passageText, ordinal };
+    return {
+      id: passageId(file, first, last, passageText),
+      file,
+      title,
+      lines: [first, last],
+      text: passageText,
+      ordinal,
+      ...placeOf(source, span.start, span.end),
+    };
   });
 }

@@ -3,7 +3,8 @@ import { folderKey } from '../corpus/folder.js';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { DEFAULT_PASSAGE_SHAPE } from '../corpus/passages.js';
+import { READERS_VERSION } from '../corpus/formats/index.js';
+import { DEFAULT_PASSAGE_SHAPE, placeOf } from '../corpus/passages.js';
 import type { Passage, Source } from '../corpus/types.js';
 import type { Warn } from '../corpus/load.js';
 import { ANALYZER_VERSION } from './analyzer.js';
@@ -15,8 +16,9 @@ import { SNAPSHOT_FORMAT, type SearchIndexSnapshot } from './snapshot.js';
  * The persisted index: the passages and the search index built from a data folder, written to a cache folder so that
  * the next start reads them instead of building them again (seconds for thousands of documents).
  *
- * A persisted index is used only when it was built from the same sources (names and text), synonyms, analyzer
- * version, passage shape and persisted format; anything else rebuilds it. Bump PERSISTED_INDEX_VERSION whenever a
+ * A persisted index is used only when it was built from the same sources (names, and the hashes of their files'
+ * bytes, or their text), synonyms, analyzer and readers' versions, passage shape and persisted format; anything else
+ * rebuilds it. A passage's place (page, section, link) is not persisted: it is found again from its source. Bump PERSISTED_INDEX_VERSION whenever a
  * change to how passages are cut, acronyms learned or the index filled would give a different index from the same
  * sources without changing ANALYZER_VERSION or DEFAULT_PASSAGE_SHAPE, or when this file's layout changes (the
  * search index's own layout has SNAPSHOT_FORMAT).
@@ -115,6 +117,7 @@ function passagesOf(table: PassageTable, sources: readonly Source[]): Passage[] 
       lines: [firstLines[at] as number, lastLines[at] as number],
       text: source.text.slice(start, end),
       ordinal: ordinals[at] as number,
+      ...placeOf(source, start, end),
     };
     idStart = idEnd;
   }
@@ -148,9 +151,14 @@ export class IndexCache {
     this.#synonyms = synonyms;
     this.file = path.join(cacheDir, `${folderKey(dataDir)}.index`);
     const hash = createHash('sha256');
-    const versions = { PERSISTED_INDEX_VERSION, SNAPSHOT_FORMAT, ANALYZER_VERSION, DEFAULT_PASSAGE_SHAPE };
+    const versions = { PERSISTED_INDEX_VERSION, SNAPSHOT_FORMAT, ANALYZER_VERSION, DEFAULT_PASSAGE_SHAPE, READERS_VERSION };
     hash.update(JSON.stringify({ ...versions, synonyms }));
-    for (const source of sources) hash.update(`\u0000${source.file}\u0000${source.text}`);
+    // A source read from a file is known by the hash of the file's bytes and its format (its text, blocks and pages
+    // follow from them, for a given READERS_VERSION); one made otherwise, by its text.
+    for (const source of sources) {
+      const content = source.hash === undefined ? source.text : `${source.format ?? 'text'}\u0000${source.hash}`;
+      hash.update(`\u0000${source.file}\u0000${content}`);
+    }
     this.#key = hash.digest('hex');
   }
 

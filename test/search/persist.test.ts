@@ -7,6 +7,7 @@ import { indexPassages, Library } from '../../src/library.js';
 import { IndexCache } from '../../src/search/persist.js';
 import type { SearchIndex } from '../../src/search/search-index.js';
 import type { SearchIndexSnapshot } from '../../src/search/snapshot.js';
+import { makeDocx, makePdf } from '../corpus/formats/fixtures.js';
 import { dataFolder, SEED_DATA } from '../helpers.js';
 
 /** Questions that exercise every structure the persisted index holds: terms, corrections, acronyms, synonyms, prefixes. */
@@ -159,5 +160,28 @@ describe('the persisted index', () => {
     expect(await readdir(cacheDir)).toHaveLength(2);
     const restored = await Library.open({ dataDir: one, cacheDir });
     expect((await restored.answer('Where were kerb crawlers fined?')).results[0]?.file).toBe('a.txt');
+  });
+
+  it("gives passages read from PDF, Word, HTML and Markdown their pages, sections and links again", async () => {
+    const dataDir = await dataFolder({
+      'report.pdf': await makePdf([
+        { lines: [{ text: 'Visits', size: 16 }, { text: 'The team visited the flats every week of the year and' }] },
+        { lines: [{ text: 'offered advice on housing and health to every woman.' }] },
+      ]),
+      'policy.docx': await makeDocx([{ heading: 'Policy', level: 1 }, { heading: 'Reporting', level: 2 }, { paragraph: 'Tell the duty manager.' }]),
+      'page.html': '<html><head><link rel="canonical" href="https://example.org/p"></head><body><h2 id="hours">Hours</h2><p>Open on Thursdays.</p></body></html>',
+      'guide.md': '# Guide\n\n## Deposits\n\nProtect the deposit within 30 days.\n',
+    });
+    const cacheDir = await dataFolder({});
+    const fresh = await Library.open({ dataDir });
+    await Library.open({ dataDir, cacheDir });
+    const restored = await Library.open({ dataDir, cacheDir });
+    expect(restored.passages).toEqual(fresh.passages);
+    expect(restored.passages.map((passage) => [passage.file, passage.page, passage.pageEnd, passage.section, passage.url])).toEqual([
+      ['guide.md', undefined, undefined, ['Guide', 'Deposits'], undefined],
+      ['page.html', undefined, undefined, ['Hours'], 'https://example.org/p'],
+      ['policy.docx', undefined, undefined, ['Policy', 'Reporting'], undefined],
+      ['report.pdf', 1, 2, ['Visits'], undefined],
+    ]);
   });
 });
