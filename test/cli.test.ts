@@ -46,12 +46,13 @@ describe('npm run ask', () => {
     const { code, stdout } = await ask(['--json', '--top', '2', 'Who is Laura Watson?']);
     expect(code).toBe(0);
     const answer = JSON.parse(stdout);
-    expect(Object.keys(answer)).toEqual(['question', 'answered', 'search', 'results']);
+    expect(Object.keys(answer)).toEqual(['question', 'answered', 'verdict', 'search', 'results']);
+    expect(answer.verdict).toBe('answer');
     expect(answer.search).toBe('hybrid');
     expect(answer).toMatchObject({ question: 'Who is Laura Watson?', answered: true });
     expect(answer.results).toHaveLength(2);
     for (const result of answer.results) {
-      expect(Object.keys(result)).toEqual(['file', 'title', 'lines', 'score', 'text']);
+      expect(Object.keys(result)).toEqual(['file', 'title', 'lines', 'score', 'text', 'quote', 'quoteLines']);
       expect(result.lines).toEqual([expect.any(Number), expect.any(Number)]);
       expect(typeof result.score).toBe('number');
     }
@@ -101,7 +102,7 @@ describe('npm run ask', () => {
     expect(outreach).not.toHaveProperty('pageEnd');
     expect(deposit).toMatchObject({ file: 'guide.md', section: ['Guide', 'Deposits'], lines: [1, 5] });
     expect(clinic).toMatchObject({ file: 'page.html', url: 'https://example.org/hours' });
-    expect(Object.keys(van)).toEqual(['file', 'title', 'lines', 'score', 'text']);
+    expect(Object.keys(van)).toEqual(['file', 'title', 'lines', 'score', 'text', 'quote', 'quoteLines']);
   });
 
   it('stops with a message that says what to do when the data folder is missing', async () => {

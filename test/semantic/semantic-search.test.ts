@@ -107,10 +107,12 @@ describe('hybrid ranking', () => {
     expect(raid.search).toBe('hybrid');
     expect(raid.answered).toBe(true);
     expect(raid.results[0]?.file).toBe('police.txt');
-    // Asked in other words, sharing only "women" with its answer: words alone refuse it, words and meaning answer it.
-    expect((await (await Library.open({ dataDir: dir })).answer(PARAPHRASE)).answered).toBe(false);
+    // Asked in other words, sharing only "women" with its answer: words alone rank another passage first; words and
+    // meaning find it, but it is not close enough in meaning to be posted as the answer: it is shown as related.
+    const byWords = await (await Library.open({ dataDir: dir })).answer(PARAPHRASE);
+    expect(byWords.answered).toBe(false);
     const paraphrase = await library.answer(PARAPHRASE);
-    expect(paraphrase.answered).toBe(true);
+    expect(paraphrase.verdict).toBe('related');
     expect(paraphrase.results[0]?.file).toBe('care.txt');
     const offTopic = ['What is the weather in Leeds?', 'Who painted the Mona Lisa?', 'how do I reset my password'];
     for (const question of offTopic) {
