@@ -12,7 +12,8 @@ import {
 } from '../limits.js';
 import { escapeText, fitEscaped, unescapeText } from '../text.js';
 import { citation } from './citation.js';
-import { quotePassage, type ExplainedPassage, type MatchPosition } from './quote.js';
+import { quoteMarkdown } from './markdown.js';
+import { quotePassage, shownFocus, type ExplainedPassage, type MatchPosition } from './quote.js';
 import {
   CLOSEST_SOURCES,
   matchOf,
@@ -57,8 +58,9 @@ function citedQuote(
   budget = EMBED_DESCRIPTION_LIMIT,
 ): string {
   // The citation names the lines quoted, not the whole passage's.
-  const cite = `**${citation({ ...passage, lines: passage.quoteLines ?? passage.lines }, sourceBaseUrl)}**`;
-  return `${quotePassage(passage, budget - cite.length - 2)}\n\n${cite}`;
+  const shown = shownFocus(passage);
+  const cite = `**${citation({ ...shown, lines: shown.quoteLines ?? shown.lines }, sourceBaseUrl)}**`;
+  return `${quotePassage(shown, budget - cite.length - 2)}\n\n${cite}`;
 }
 
 /** An answer: the question on top, the passage quoted, the citation under it; all of it stays in a pinned message. */
@@ -130,7 +132,11 @@ export function sourceContextEmbed(
   const room = Math.floor((EMBED_DESCRIPTION_LIMIT - quote.length - cite.length - separators) / Math.max(1, others.length));
   const context = (passage: Passage): string => {
     const label = `*${describeLines(passage.lines)}*\n`;
-    return label + fitEscaped(passage.text.trim(), room - label.length).escaped;
+    const markdown =
+      passage.format === 'markdown'
+        ? quoteMarkdown({ text: passage.text, highlights: [], bestSentence: [0, 0], linePrefix: '' }, room - label.length)
+        : undefined;
+    return label + (markdown ?? fitEscaped(passage.text.trim(), room - label.length).escaped);
   };
   const parts = neighbours.map((passage) => (passage.id === cited.id ? quote : context(passage)));
   return {

@@ -1,7 +1,8 @@
 import type { RankedPassage, TextRange } from '../../answer/answer.js';
-import { OMISSION } from '../../answer/quote.js';
+import { OMISSION, quoteOf } from '../../answer/quote.js';
 import { ELLIPSIS, graphemes } from '../../text.js';
 import { escapeText } from '../text.js';
+import { markdownFocus, quoteMarkdown } from './markdown.js';
 
 /** A passage with what to bold and what to set apart: a ranked result, or a passage explained for a question. */
 export type ExplainedPassage = Omit<RankedPassage, 'score' | 'quote' | 'quoteRange' | 'quoteLines'> &
@@ -11,6 +12,19 @@ export type ExplainedPassage = Omit<RankedPassage, 'score' | 'quote' | 'quoteRan
 export interface MatchPosition {
   readonly rank: number | undefined;
   readonly total: number;
+}
+
+/**
+ * The passage with the part of it that is shown: for Markdown, its quote taken on to the block a colon announces
+ * ("…with this command:" and the code block), the lines it stands on with it, so that the citation names them.
+ */
+export function shownFocus(passage: ExplainedPassage): ExplainedPassage {
+  const range = passage.quoteRange;
+  if (passage.format !== 'markdown' || range === undefined) return passage;
+  const widened = markdownFocus(passage.text, range);
+  if (widened[1] === range[1]) return passage;
+  const { quoteRange, quoteLines } = quoteOf(passage, widened);
+  return { ...passage, quoteRange, quoteLines };
 }
 
 interface Segment {
@@ -137,9 +151,23 @@ function lastFitting(candidates: readonly number[], fits: (end: number) => boole
 /**
  * The passage, verbatim, as a block quote of at most `budget` characters: the question's words in bold, the best
  * sentence underlined. A passage too long for the budget is cut at word boundaries around its best sentence and
- * every cut is marked with "…"; no word is ever changed.
+ * every cut is marked with "…"; no word is ever changed. A Markdown passage shows as Markdown (see markdown.ts),
+ * cut between its blocks; any other is escaped, so that it shows as the characters it holds.
  */
 export function quotePassage(passage: ExplainedPassage, budget: number): string {
+  if (passage.format === 'markdown') {
+    const markdown = quoteMarkdown(
+      {
+        text: passage.text,
+        ...(passage.quoteRange !== undefined && { range: passage.quoteRange }),
+        highlights: joinHighlights(passage.text, passage.highlights),
+        bestSentence: passage.bestSentence,
+        linePrefix: '> ',
+      },
+      budget,
+    );
+    if (markdown !== undefined) return markdown;
+  }
   const range = passage.quoteRange;
   if (range === undefined || (range[0] === 0 && range[1] >= passage.text.trimEnd().length)) {
     return quoteWhole(passage, budget);
