@@ -1,6 +1,6 @@
 import type { APIEmbed } from 'discord.js';
 import type { Answer } from '../../answer/answer.js';
-import type { Passage, Source } from '../../corpus/types.js';
+import type { Passage, Source, WebPageState } from '../../corpus/types.js';
 import { CITATION_TITLE_CHARS, describeLines } from '../../answer/citation.js';
 import { collapseWhitespace, cutAtWord } from '../../text.js';
 import {
@@ -16,12 +16,15 @@ import { quoteMarkdown } from './markdown.js';
 import { quotePassage, shownFocus, type ExplainedPassage, type MatchPosition } from './quote.js';
 import {
   CLOSEST_SOURCES,
+  failingWebPages,
   matchOf,
   NO_SOURCES,
   NOT_IN_SOURCES,
   PICKED_FROM_SUGGESTIONS,
   SOURCES_LIST_HINT,
   WHY_NOT_IN_SOURCES,
+  webPageFailing,
+  webPageUnserved,
 } from '../../messages.js';
 
 const ANSWER_COLOUR = 0x2b6cb0;
@@ -151,6 +154,10 @@ function passagesLabel(count: number): string {
   return count === 1 ? '1 passage' : `${count} passages`;
 }
 
+function pagesLabel(count: number): string {
+  return count === 1 ? '1 page' : `${count} pages`;
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
@@ -169,7 +176,8 @@ export function sourceEmbed(
   sourceBaseUrl: string | undefined,
   note: string,
 ): APIEmbed {
-  const size = `${formatBytes(source.bytes)} · ${lineCount(source.text)} lines · ${passagesLabel(passageCount)}`;
+  const pages = source.pageStarts === undefined ? '' : ` · ${pagesLabel(source.pageStarts.length)}`;
+  const size = `${formatBytes(source.bytes)}${pages} · ${lineCount(source.text)} lines · ${passagesLabel(passageCount)}`;
   return {
     color: ANSWER_COLOUR,
     title: fitEscaped(collapseWhitespace(source.title), EMBED_TITLE_LIMIT).escaped,
@@ -178,29 +186,56 @@ export function sourceEmbed(
   };
 }
 
-export interface SourceEntry {
-  readonly source: Source;
-  readonly passageCount: number;
-}
+/** A line of `/sources`: a source, or a listed web page with nothing to answer from. */
+export type SourceEntry =
+  | { readonly source: Source; readonly passageCount: number }
+  | { readonly unserved: WebPageState };
 
 export function pageCount(items: number, perPage: number): number {
   return Math.max(1, Math.ceil(items / perPage));
 }
 
-/** `/sources`: one page of the sources, one line each; `search`, when given, says how answers are ranked now. */
+/** A date of an ISO 8601 time, as `/sources` shows it. */
+const day = (time: string | undefined) => time?.slice(0, 10);
+
+function sourceLine(entry: SourceEntry): string {
+  if ('unserved' in entry) {
+    const { address, problem, listedIn } = entry.unserved;
+    return `🌐 ${address} · ${webPageUnserved(problem ?? 'not fetched yet', listedIn)}`;
+  }
+  const { source, passageCount } = entry;
+  const title = cutAtWord(collapseWhitespace(source.title), CITATION_TITLE_CHARS);
+  const line = `${source.web ? '🌐' : '📄'} ${source.file} · ${title} · ${passagesLabel(passageCount)}`;
+  const web = source.web;
+  if (web === undefined) return line;
+  if (web.status === 'failing') {
+    return `${line} · ${webPageFailing(web.problem ?? 'the last fetch failed', day(web.tried), day(web.retrieved))}`;
+  }
+  return web.retrieved === undefined ? line : `${line} · retrieved ${day(web.retrieved)}`;
+}
+
+const isFailing = (entry: SourceEntry) => 'unserved' in entry || entry.source.web?.status === 'failing';
+
+/**
+ * `/sources`: one page of the sources, one line each — a web page with its retrieval date, or why it fails and the
+ * date of the copy still answered from; `search`, when given, says how answers are ranked now.
+ */
 export function sourcesPageEmbed(entries: readonly SourceEntry[], page: number, search?: string): APIEmbed {
   const pages = pageCount(entries.length, SOURCES_PER_PAGE);
-  const pageLine = `Page ${page + 1} of ${pages}`;
+  const failing = entries.filter(isFailing).length;
+  const footer = [
+    `Page ${page + 1} of ${pages}`,
+    ...(failing > 0 ? [failingWebPages(failing)] : []),
+    ...(search === undefined ? [] : [search]),
+  ].join(' · ');
   const shown = entries.slice(page * SOURCES_PER_PAGE, (page + 1) * SOURCES_PER_PAGE);
-  const lines = shown.map(({ source, passageCount }) => {
-    const title = cutAtWord(collapseWhitespace(source.title), CITATION_TITLE_CHARS);
-    return fitEscaped(`📄 ${source.file} · ${title} · ${passagesLabel(passageCount)}`, SOURCE_LINE_CHARS).escaped;
-  });
+  const lines = shown.map((entry) => fitEscaped(sourceLine(entry), SOURCE_LINE_CHARS).escaped);
+  const sources = entries.filter((entry) => 'source' in entry).length;
   return {
     color: ANSWER_COLOUR,
-    title: `Sources (${entries.length})`,
+    title: `Sources (${sources})`,
     description: lines.length > 0 ? lines.join('\n') : NO_SOURCES,
-    footer: { text: cutAtWord(search === undefined ? pageLine : `${pageLine} · ${search}`, EMBED_FOOTER_LIMIT) },
+    footer: { text: cutAtWord(footer, EMBED_FOOTER_LIMIT) },
   };
 }
 
