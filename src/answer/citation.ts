@@ -46,9 +46,18 @@ export function citationLink(
   sourceBaseUrl: string | undefined,
 ): string | undefined {
   if (passage.url !== undefined) return passage.url;
+  const document = documentUrl(passage, sourceBaseUrl);
+  return document === undefined ? undefined : `${document}${fragmentOf(passage)}`;
+}
+
+/**
+ * The address of a passage's whole source, if it has one: its own (a page's), else its file under `sourceBaseUrl`.
+ * What a relative link in the source is resolved against.
+ */
+export function documentUrl(passage: Pick<Passage, 'file'> & Place, sourceBaseUrl: string | undefined): string | undefined {
+  if (passage.url !== undefined) return passage.url;
   if (sourceBaseUrl === undefined) return undefined;
-  const path = passage.file.split('/').map(encodeURIComponent).join('/');
-  return `${sourceBaseUrl}/${path}${fragmentOf(passage)}`;
+  return `${sourceBaseUrl}/${passage.file.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 function fragmentOf(passage: Pick<Passage, 'lines'> & Place): string {

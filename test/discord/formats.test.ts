@@ -165,6 +165,15 @@ describe('the original file', () => {
     expect(codeBlocks(response.data.embeds[0].description)).toHaveLength(1);
   });
 
+  it('"Show source" on a PDF answer names the pages of the passages around it, and attaches the PDF', async () => {
+    const { exchange } = await ask('When does the nurse join the van?');
+    const showSource = buttons(exchange.replyMessage()).find(({ label }) => label === 'Show source');
+    const response = await (await harness.emulator.button(exchange.replyMessage() as APIMessage, showSource?.id ?? '')).response();
+    expect(response.data.embeds[0].description).toMatch(/^\*p\. 2 · lines? [\d–]+\*\n/);
+    expect(shown(response.data.embeds[0])).toContain('📄 report.pdf · p. 3');
+    expect(response.files?.[0]?.data.equals(report)).toBe(true);
+  });
+
   it('/source on a Word file attaches the .docx', async () => {
     const response = await (await harness.emulator.slashCommand('source', [option('file', 'policy.docx')])).response();
     expect(response.files?.[0]?.filename).toBe('policy.docx');

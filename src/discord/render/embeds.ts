@@ -1,7 +1,7 @@
 import type { APIEmbed } from 'discord.js';
 import type { Answer } from '../../answer/answer.js';
 import type { Passage, Source, WebPageState } from '../../corpus/types.js';
-import { CITATION_TITLE_CHARS, describeLines } from '../../answer/citation.js';
+import { CITATION_TITLE_CHARS, describeLines, describePlace } from '../../answer/citation.js';
 import { collapseWhitespace, cutAtWord } from '../../text.js';
 import {
   AUTOCOMPLETE_CHOICE_LIMIT,
@@ -13,7 +13,7 @@ import {
 import { escapeText, fitEscaped, unescapeText } from '../text.js';
 import { citation } from './citation.js';
 import { quoteMarkdown } from './markdown.js';
-import { quotePassage, shownFocus, type ExplainedPassage, type MatchPosition } from './quote.js';
+import { linkResolver, quotePassage, shownFocus, type ExplainedPassage, type MatchPosition } from './quote.js';
 import {
   CLOSEST_SOURCES,
   failingWebPages,
@@ -63,7 +63,7 @@ function citedQuote(
   // The citation names the lines quoted, not the whole passage's.
   const shown = shownFocus(passage);
   const cite = `**${citation({ ...shown, lines: shown.quoteLines ?? shown.lines }, sourceBaseUrl)}**`;
-  return `${quotePassage(shown, budget - cite.length - 2)}\n\n${cite}`;
+  return `${quotePassage(shown, budget - cite.length - 2, sourceBaseUrl)}\n\n${cite}`;
 }
 
 /** An answer: the question on top, the passage quoted, the citation under it; all of it stays in a pinned message. */
@@ -128,16 +128,26 @@ export function sourceContextEmbed(
   footer: string,
 ): APIEmbed {
   const cite = `**${citation(cited, sourceBaseUrl)}**`;
-  const quote = quotePassage(unexplained(cited), EMBED_DESCRIPTION_LIMIT / 2);
+  const quote = quotePassage(unexplained(cited), EMBED_DESCRIPTION_LIMIT / 2, sourceBaseUrl);
   const others = neighbours.filter((passage) => passage.id !== cited.id);
   // Each part and the citation are separated by a blank line.
   const separators = 2 * neighbours.length;
   const room = Math.floor((EMBED_DESCRIPTION_LIMIT - quote.length - cite.length - separators) / Math.max(1, others.length));
   const context = (passage: Passage): string => {
-    const label = `*${describeLines(passage.lines)}*\n`;
+    const pages = describePlace({ page: passage.page, pageEnd: passage.pageEnd });
+    const label = `*${pages === '' ? '' : `${pages} · `}${describeLines(passage.lines)}*\n`;
     const markdown =
       passage.format === 'markdown'
-        ? quoteMarkdown({ text: passage.text, highlights: [], bestSentence: [0, 0], linePrefix: '' }, room - label.length)
+        ? quoteMarkdown(
+            {
+              text: passage.text,
+              highlights: [],
+              bestSentence: [0, 0],
+              linePrefix: '',
+              resolveLink: linkResolver(passage, sourceBaseUrl),
+            },
+            room - label.length,
+          )
         : undefined;
     return label + (markdown ?? fitEscaped(passage.text.trim(), room - label.length).escaped);
   };

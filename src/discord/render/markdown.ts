@@ -30,6 +30,11 @@ export interface MarkdownQuoteRequest {
   readonly bestSentence: TextRange;
   /** Prefix of every line: `> ` for a block quote, empty for plain context. */
   readonly linePrefix: string;
+  /**
+   * A link's target as an address Discord can open (a relative one resolved against where the source is published),
+   * or undefined: the link then shows as its text.
+   */
+  readonly resolveLink: (url: string) => string | undefined;
 }
 
 type UnitKind = 'code' | 'heading' | 'paragraph' | 'item' | 'row' | 'other';
@@ -65,8 +70,22 @@ interface Analysis {
    * as links.
    */
   readonly replacements: Map<number, { length: number; text: string }>;
-  /** Code blocks inside lists or quotes not fenced with backticks: Discord cannot show them as code. */
-  readonly unshowableCode: TextRange[];
+  /**
+   * What cannot be shown as Markdown, and is shown escaped: code blocks inside lists or quotes not fenced with
+   * backticks (Discord cannot show them as code), and blocks holding a node the parser gave no position.
+   */
+  readonly unshowable: TextRange[];
+  /** Links, written anew for Discord as `[text](address)` or as their text alone (see MarkdownQuoteRequest). */
+  readonly links: LinkSpan[];
+}
+
+/** A link's markup around its text: [start, textStart) and [textEnd, end), and where it points. */
+interface LinkSpan {
+  readonly start: number;
+  readonly textStart: number;
+  readonly textEnd: number;
+  readonly end: number;
+  readonly url: string;
 }
 
 const BLOCK_CONTAINERS = new Set([
@@ -139,8 +158,21 @@ function analyse(text: string): Analysis {
   const tree = parse(text);
   const spans: TextSpan[] = [];
   const replacements = new Map<number, { length: number; text: string }>();
-  const unshowableCode: TextRange[] = [];
-  const walk = (node: Nodes, styled: boolean, verbatim: boolean, inLink: boolean, depth: number): void => {
+  const unshowable: TextRange[] = [];
+  const links: LinkSpan[] = [];
+  // Reference links point where their definitions in the passage say; a definition elsewhere in the file is unknown.
+  const definitions = new Map<string, string>();
+  const define = (node: Nodes): void => {
+    if (node.type === 'definition') definitions.set(node.identifier, node.url);
+    if ('children' in node) for (const child of node.children) define(child);
+  };
+  define(tree);
+  const walk = (node: Nodes, styled: boolean, verbatim: boolean, inLink: boolean, depth: number, within: TextRange): void => {
+    // Nodes a transform made (a bare address found in text) may have no place in the text: their block is escaped.
+    if (node.position === undefined) {
+      unshowable.push(within);
+      return;
+    }
     if (node.type === 'text') {
       spans.push({ start: startOf(node), end: endOf(node), styled, verbatim });
       return;
@@ -153,8 +185,16 @@ function analyse(text: string): Analysis {
       replacements.set(startOf(node), { length: endOf(node) - startOf(node), text: shown });
       return;
     }
+    // A link with a title, an address in <…>, a relative address or a reference is written as `[text](address)`.
+    const url = node.type === 'link' ? node.url : node.type === 'linkReference' ? definitions.get(node.identifier) : undefined;
+    const [firstChild] = 'children' in node ? node.children : [];
+    const lastChild = 'children' in node ? node.children.at(-1) : undefined;
+    if (url !== undefined && firstChild !== undefined && lastChild !== undefined && text[startOf(node)] === '[') {
+      const link = { start: startOf(node), textStart: startOf(firstChild), textEnd: endOf(lastChild), end: endOf(node), url };
+      if (link.start < link.textStart && link.textStart <= link.textEnd && link.textEnd < link.end) links.push(link);
+    }
     if (node.type === 'code' && depth > 1 && !text.startsWith(FENCE, startOf(node))) {
-      unshowableCode.push([startOf(node), endOf(node)]);
+      unshowable.push([startOf(node), endOf(node)]);
     }
     if (node.type === 'listItem') {
       const marker = /^(?:\+|\d{1,9}\))/.exec(text.slice(startOf(node)))?.[0];
@@ -164,11 +204,12 @@ function analyse(text: string): Analysis {
     if (!('children' in node)) return;
     // A bare address is a link whose text is the address itself.
     const bare = node.type === 'link' && text[startOf(node)] !== '[';
+    const place: TextRange = depth <= 1 ? [startOf(node), endOf(node)] : within;
     for (const child of node.children) {
-      walk(child, styled && BLOCK_CONTAINERS.has(node.type), verbatim || bare, inLink || node.type === 'link', depth + 1);
+      walk(child, styled && BLOCK_CONTAINERS.has(node.type), verbatim || bare, inLink || node.type === 'link', depth + 1, place);
     }
   };
-  walk(tree, true, false, false, 0);
+  walk(tree, true, false, false, 0, [0, text.length]);
   spans.sort((a, b) => a.start - b.start);
 
   const units: Unit[] = [];
@@ -188,13 +229,13 @@ function analyse(text: string): Analysis {
       const headerEnd = rows[0] === undefined ? endOf(block) : text.lastIndexOf('\n', startOf(rows[0]) - 1);
       if (header !== undefined) add('row', header, startOf(header), headerEnd, true);
       for (const row of rows) add('row', row, startOf(row), endOf(row), true);
-    } else if (!showsNothing(block, text)) {
+    } else if (block.type !== 'definition' && !showsNothing(block, text)) {
       const kind: UnitKind =
         block.type === 'code' ? 'code' : block.type === 'heading' ? 'heading' : block.type === 'paragraph' ? 'paragraph' : 'other';
       add(kind, block, startOf(block), endOf(block));
     }
   }
-  return { units, spans, replacements, unshowableCode };
+  return { units, spans, replacements, unshowable, links };
 }
 
 /**
@@ -287,12 +328,23 @@ class MarkdownRenderer {
   readonly #analysis: Analysis;
   readonly #bold: readonly TextRange[];
   readonly #best: TextRange;
+  /** The analysis's replacements, and each link's markup around its text. */
+  readonly #replacements: Map<number, { length: number; text: string }>;
 
-  constructor(text: string, highlights: readonly TextRange[], bestSentence: TextRange) {
-    this.#text = text;
-    this.#analysis = analysed(text);
-    this.#bold = highlights;
-    this.#best = bestSentence;
+  constructor(request: MarkdownQuoteRequest) {
+    this.#text = request.text;
+    this.#analysis = analysed(request.text);
+    this.#bold = request.highlights;
+    this.#best = request.bestSentence;
+    this.#replacements = new Map(this.#analysis.replacements);
+    for (const link of this.#analysis.links) {
+      const target = request.resolveLink(link.url);
+      this.#replacements.set(link.start, { length: link.textStart - link.start, text: target === undefined ? '' : '[' });
+      this.#replacements.set(link.textEnd, {
+        length: link.end - link.textEnd,
+        text: target === undefined ? '' : `](${markdownLinkTarget(target)})`,
+      });
+    }
   }
 
   get units(): readonly Unit[] {
@@ -323,7 +375,7 @@ class MarkdownRenderer {
   render(unit: Unit, from = unit.start, to = unit.end): string {
     const text = this.#text;
     const fallback = () => neutraliseMentions(escapeText(text.slice(from, to)));
-    if (this.#analysis.unshowableCode.some(([start, end]) => start < to && end > from)) return fallback();
+    if (this.#analysis.unshowable.some(([start, end]) => start < to && end > from)) return fallback();
     let shown: string;
     if (unit.kind === 'code') {
       const code = unit.node as Code;
@@ -372,8 +424,8 @@ class MarkdownRenderer {
   #raw(from: number, to: number, inTable: boolean): string {
     let out = '';
     for (let at = from; at < to; at++) {
-      const replacement = this.#analysis.replacements.get(at);
-      if (replacement !== undefined) {
+      const replacement = this.#replacements.get(at);
+      if (replacement !== undefined && replacement.length > 0) {
         out += replacement.text;
         at += replacement.length - 1;
         continue;
@@ -472,7 +524,7 @@ function lastFitting<T>(candidates: readonly T[], quote: (candidate: T) => strin
 export function quoteMarkdown(request: MarkdownQuoteRequest, budget: number): string | undefined {
   const { text, linePrefix } = request;
   const [from, to] = request.range ?? [0, text.length];
-  const renderer = new MarkdownRenderer(text, request.highlights, request.bestSentence);
+  const renderer = new MarkdownRenderer(request);
   const shown = renderer.units.filter((unit) => unit.end > from && unit.start < to);
   const first = shown[0];
   const last = shown.at(-1);

@@ -1,5 +1,7 @@
 import type { RankedPassage, TextRange } from '../../answer/answer.js';
+import { documentUrl } from '../../answer/citation.js';
 import { OMISSION, quoteOf } from '../../answer/quote.js';
+import type { Passage } from '../../corpus/types.js';
 import { ELLIPSIS, graphemes } from '../../text.js';
 import { escapeText } from '../text.js';
 import { markdownFocus, quoteMarkdown } from './markdown.js';
@@ -25,6 +27,23 @@ export function shownFocus(passage: ExplainedPassage): ExplainedPassage {
   if (widened[1] === range[1]) return passage;
   const { quoteRange, quoteLines } = quoteOf(passage, widened);
   return { ...passage, quoteRange, quoteLines };
+}
+
+/**
+ * How the links of a Markdown passage are resolved: against the address of its source (its own, or its file under
+ * `sourceBaseUrl`), so that `docs/api.md` and `#usage` open where the source is published. Only web addresses are
+ * links in Discord; a link that resolves to none shows as its text.
+ */
+export function linkResolver(passage: ExplainedPassage | Passage, sourceBaseUrl: string | undefined) {
+  const base = documentUrl(passage, sourceBaseUrl);
+  return (url: string): string | undefined => {
+    try {
+      const resolved = base === undefined ? new URL(url) : new URL(url, base);
+      return resolved.protocol === 'http:' || resolved.protocol === 'https:' ? resolved.href : undefined;
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 interface Segment {
@@ -154,7 +173,7 @@ function lastFitting(candidates: readonly number[], fits: (end: number) => boole
  * every cut is marked with "…"; no word is ever changed. A Markdown passage shows as Markdown (see markdown.ts),
  * cut between its blocks; any other is escaped, so that it shows as the characters it holds.
  */
-export function quotePassage(passage: ExplainedPassage, budget: number): string {
+export function quotePassage(passage: ExplainedPassage, budget: number, sourceBaseUrl?: string): string {
   if (passage.format === 'markdown') {
     const markdown = quoteMarkdown(
       {
@@ -163,6 +182,7 @@ export function quotePassage(passage: ExplainedPassage, budget: number): string 
         highlights: joinHighlights(passage.text, passage.highlights),
         bestSentence: passage.bestSentence,
         linePrefix: '> ',
+        resolveLink: linkResolver(passage, sourceBaseUrl),
       },
       budget,
     );

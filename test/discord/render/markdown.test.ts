@@ -106,6 +106,24 @@ describe('a Markdown quote', () => {
     expect(quote).toContain('> # Setext');
   });
 
+  it('makes every link one Discord can open: relative ones resolved where the source is published, others its text', () => {
+    const text = [
+      'See [the API](docs/api.md), [usage](#usage), [the licence][licence] and [npm](https://www.npmjs.com "npm\'s site").',
+      'Write to [the team](mailto:team@example.org).',
+      '',
+      '[licence]: ../LICENSE',
+    ].join('\n');
+    const published = quotePassage(markdown(text, { file: 'guides/setup.md' }), EMBED_DESCRIPTION_LIMIT, 'https://example.org/blob/main/data');
+    expect(published).toBe(
+      '> See [the API](https://example.org/blob/main/data/guides/docs/api.md), ' +
+        '[usage](https://example.org/blob/main/data/guides/setup.md#usage), ' +
+        '[the licence](https://example.org/blob/main/data/LICENSE) and [npm](https://www.npmjs.com/).\n' +
+        '> Write to the team.',
+    );
+    const unpublished = quotePassage(markdown(text, { file: 'guides/setup.md' }), EMBED_DESCRIPTION_LIMIT);
+    expect(unpublished).toBe('> See the API, usage, the licence and [npm](https://www.npmjs.com/).\n> Write to the team.');
+  });
+
   it('keeps mentions inert, in code too', () => {
     const text = 'Ping @everyone and <@123456789012345678>.\n\n```\n@here <@&123456789012345678>\n```';
     const quote = quotePassage(markdown(text), EMBED_DESCRIPTION_LIMIT);
@@ -183,6 +201,7 @@ describe('a Markdown quote', () => {
       words.map((text) => `> ${text}`),
       words.map((text) => `<details><summary>${text}</summary>\n\n${text}\n\n</details>`),
       words.map((text) => `[${text}](https://example.org/a_(b)) and \`${text}\` and **${text}**`),
+      words.map((text) => `[${text}](docs/${text}.md "Docs") and [${text}][ref] and [${text}](#usage)\n\n[ref]: ../${text}`),
       words.map((text) => `\`\`\`\n${text}`),
       fc.string({ maxLength: 80 }),
     );
@@ -195,7 +214,7 @@ describe('a Markdown quote', () => {
           return [from, from + (b % (text.length + 1 - from))];
         };
         const passage = markdown(text, { highlights: bold.map(clamp), bestSentence: clamp(best), quoteRange: clamp(focus) });
-        const quote = quotePassage(passage, budget);
+        const quote = quotePassage(passage, budget, 'https://example.org/data');
         expect(quote.length).toBeLessThanOrEqual(budget);
         expect(fencesPaired(quote)).toBe(true);
         expect(holdsLiveMention(quote)).toBe(false);
