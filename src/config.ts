@@ -53,7 +53,11 @@ export interface BotConfig extends CoreConfig {
   readonly clientId: string | undefined;
   /** DISCORD_GUILD_ID: register commands to this guild only (instant; for a test server). */
   readonly guildId: string | undefined;
-  /** SOURCE_BASE_URL: when set, citations link to `${SOURCE_BASE_URL}/${file}#L{first}-L{last}`. */
+  /**
+   * SOURCE_BASE_URL: when set, citations link to `${SOURCE_BASE_URL}/${file}`, at the passage's page (`#page=12`),
+   * heading (`#install`) or lines (`#L40-L52`) as its format allows (src/answer/citation.ts). Unset: no links, but
+   * for web pages and saved pages, which link to their own address.
+   */
   readonly sourceBaseUrl: string | undefined;
   /** LOG_LEVEL: pino level, default `info`. */
   readonly logLevel: LogLevel;

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Passage, Source } from './corpus/types.js';
+import type { Passage, Source, WebPageState } from './corpus/types.js';
 import type { Answer, RankedPassage, SearchUsed, TextRange } from './answer/answer.js';
 import { explainWith } from './answer/highlight.js';
 import { refusalByMeaning, refusalByWords } from './answer/policy.js';
 import { judge } from './answer/verdict.js';
 import { withQuote } from './answer/quote.js';
-import { loadSources, SYNONYMS_FILE, decodeSourceText, type SourceOptions, type Warn } from './corpus/load.js';
+import { loadFolder, SYNONYMS_FILE, decodeSourceText, type SourceOptions, type Warn } from './corpus/load.js';
+import { readOriginal, type Original } from './corpus/original.js';
 import { splitIntoPassages } from './corpus/passages.js';
 import { learnAcronyms, parseSynonyms, type ExpansionGroup } from './search/expansions.js';
 import { DEFAULT_INDEX_CACHE_DIR, IndexCache, type IndexedPassages } from './search/persist.js';
@@ -97,7 +98,7 @@ export class Library {
   static async open(options: OpenOptions): Promise<Library> {
     const warn = options.warn ?? (() => {});
     const dataDir = path.resolve(options.dataDir);
-    const sources = await loadSources(dataDir, warn, options.sources);
+    const { sources, unservedPages } = await loadFolder(dataDir, warn, options.sources);
     const synonyms = await readSynonyms(dataDir, warn);
     let built: IndexedPassages | undefined;
     if (options.cacheDir !== undefined) {
@@ -109,6 +110,8 @@ export class Library {
       }
     }
     const library = new Library(dataDir, sources, synonyms, built);
+    library.#unservedPages = unservedPages;
+    library.#snapshotDir = options.sources?.webPages?.snapshotDir;
     if (options.semantic !== undefined) await library.startSemanticSearch(options.semantic, warn);
     return library;
   }
@@ -120,6 +123,10 @@ export class Library {
   readonly #sourceByFile: ReadonlyMap<string, Source>;
   /** Hybrid search, once started; it ranks only when its passage vectors are complete. */
   #semantic: SemanticSearch | undefined;
+  /** Listed web pages that are not sources: nothing could be read of them (set by open). */
+  #unservedPages: readonly WebPageState[] = [];
+  /** Where listed web pages' snapshots are kept, when they were read (set by open). */
+  #snapshotDir: string | undefined;
 
   constructor(
     readonly dataDir: string,
@@ -284,6 +291,22 @@ export class Library {
 
   passagesOf(file: string): readonly Passage[] {
     return this.#byFile.get(file) ?? [];
+  }
+
+  /**
+   * Web pages listed in `*.urls` files that are not among the sources, each failing with why: never fetched, or
+   * nothing could be read of their snapshot. (A failing page with a snapshot is a source, its state in `web`.)
+   */
+  get unservedPages(): readonly WebPageState[] {
+    return this.#unservedPages;
+  }
+
+  /**
+   * The file `source` was read from — the PDF or Word file itself, a web page's snapshot — while it is still the
+   * version read; else `changed` (a reload will read it again). Never throws.
+   */
+  original(source: Source): Promise<Original> {
+    return readOriginal(this.dataDir, source, this.#snapshotDir);
   }
 
   #toRanked(passage: Passage, score: number, plan: QueryPlan): RankedPassage {

@@ -83,6 +83,35 @@ export function sourceTooLarge(size: string): string {
   return `The source is too large to attach here (${size}).`;
 }
 
+/** A web page's snapshot attached in place of the page: `retrieved` is a date (YYYY-MM-DD). */
+export function snapshotAttached(retrieved: string | undefined): string {
+  return retrieved === undefined
+    ? 'A web page: the copy answers are quoted from is attached.'
+    : `A web page: the copy answers are quoted from, retrieved ${retrieved}, is attached.`;
+}
+
+/** The file on disk (or a web page's snapshot) is no longer the version the passages were read from. */
+export const SOURCE_CHANGED =
+  'The file has changed since it was read, so it is not attached: it is being read again. Try again in a moment.';
+
+/** `/sources`, a listed web page whose last fetch failed, still answered from its last copy; dates as YYYY-MM-DD. */
+export function webPageFailing(problem: string, tried: string | undefined, retrieved: string | undefined): string {
+  return (
+    `⚠️ failing: ${problem}${tried === undefined ? '' : ` (tried ${tried})`}` +
+    (retrieved === undefined ? '' : ` · answering from the copy retrieved ${retrieved}`)
+  );
+}
+
+/** `/sources`, a listed web page with no copy to answer from. */
+export function webPageUnserved(problem: string, listedIn: string): string {
+  return `⚠️ not searchable: ${problem} (listed in ${listedIn})`;
+}
+
+/** `/sources` footer: how many listed web pages fail. */
+export function failingWebPages(count: number): string {
+  return count === 1 ? '1 web page failing' : `${count} web pages failing`;
+}
+
 /** `name` and `file` as the member will see them: already escaped for the transport's markup. */
 export function noSuchSource(name: string): string {
   return `No source is called “${name}”. \`/sources\` lists them.`;

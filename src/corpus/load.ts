@@ -195,6 +195,21 @@ function listedPages(root: string, urlsFiles: readonly string[], warn: Warn): Li
  * one with no usable source, stops the load.
  */
 export async function loadSources(dataDir: string, warn: Warn = () => {}, options: SourceOptions = {}): Promise<Source[]> {
+  return (await loadFolder(dataDir, warn, options)).sources;
+}
+
+/** What a data folder holds: its sources, and the listed web pages that are not among them. */
+export interface LoadedFolder {
+  readonly sources: Source[];
+  /**
+   * Listed web pages with nothing to read: never fetched successfully, or their snapshot unreadable. Each is
+   * `failing`, with its problem (a page that fails but has a snapshot is a source, its state in `Source.web`).
+   */
+  readonly unservedPages: WebPageState[];
+}
+
+/** loadSources, telling also which listed web pages could not be read at all. */
+export async function loadFolder(dataDir: string, warn: Warn = () => {}, options: SourceOptions = {}): Promise<LoadedFolder> {
   const root = path.resolve(dataDir);
   let folder;
   try {
@@ -241,10 +256,13 @@ export async function loadSources(dataDir: string, warn: Warn = () => {}, option
   }
 
   const pages = listedPages(root, urlsFiles, warn);
+  const unservedPages: WebPageState[] = [];
   if (pages.length > 0 && options.webPages === undefined) {
     warn(`the web pages listed in ${urlsFiles.join(', ')} are not read here: only the bot and the CLI fetch them`);
   } else if (pages.length > 0 && options.webPages !== undefined) {
-    sources.push(...(await readWebPages(pages, options.webPages, cache, warn)));
+    const read = await readWebPages(pages, options.webPages, cache, warn);
+    sources.push(...read.sources);
+    unservedPages.push(...read.unserved);
   }
 
   if (sources.length === 0) {
@@ -253,12 +271,13 @@ export async function loadSources(dataDir: string, warn: Warn = () => {}, option
         `(${endingsInWords}; text as UTF-8), or point DATA_DIR (or --data) at the folder that holds them.`,
     );
   }
-  return sources;
+  return { sources, unservedPages };
 }
 
-/** The listed web pages as sources, read from their snapshots (fetched first when due). */
+/** The listed web pages as sources, read from their snapshots (fetched first when due), and those with none. */
 async function readWebPages(pages: readonly ListedPage[], options: WebPageOptions, cache: TextCache, warn: Warn) {
   const sources: Source[] = [];
+  const unserved: WebPageState[] = [];
   for (const { page, snapshot, problem } of await snapshotWebPages(pages, options)) {
     if (problem !== undefined) {
       const where = `${page.address} (listed in ${page.listedIn})`;
@@ -268,7 +287,10 @@ async function readWebPages(pages: readonly ListedPage[], options: WebPageOption
           : `could not fetch ${where}: ${problem}. Answering from the copy retrieved ${snapshot.state.retrieved}`,
       );
     }
-    if (snapshot === undefined) continue;
+    if (snapshot === undefined) {
+      unserved.push({ ...page, status: 'failing', problem: problem ?? 'not fetched yet', tried: new Date().toISOString() });
+      continue;
+    }
     const { address } = snapshot.state;
     const reader = READERS.find((candidate) => candidate.format === snapshot.format) as Reader;
     const hash = sha256(snapshot.bytes);
@@ -276,10 +298,11 @@ async function readWebPages(pages: readonly ListedPage[], options: WebPageOption
     for (const note of outcome.notes) warn(`${address} ${note}`);
     if ('unreadable' in outcome) {
       warn(`skipped ${address} (listed in ${snapshot.state.listedIn}): ${outcome.unreadable}`);
+      unserved.push({ ...snapshot.state, status: 'failing', problem: outcome.unreadable });
       continue;
     }
     const source = sourceOf(address, snapshot.bytes.length, reader.format, hash, outcome.document);
     sources.push({ ...source, url: source.url ?? snapshot.servedFrom, web: snapshot.state satisfies WebPageState });
   }
-  return sources;
+  return { sources, unserved };
 }

@@ -192,11 +192,12 @@ function blockAt(blocks: readonly Block[], offset: number): number {
 
 /**
  * Where the span [start, end) of a source stands: its pages (a PDF's), its section (that of its first block after
- * the headings that open it), its link. What splitIntoPassages gives each passage, and what the persisted index
+ * the headings that open it), its link; and its source's format. What splitIntoPassages gives each passage, and what the persisted index
  * gives a passage it reads back.
  */
 export function placeOf(source: Source, start: number, end: number): Place {
   const place: { -readonly [K in keyof Place]: Place[K] } = {};
+  if (source.format !== undefined) place.format = source.format;
   if (source.pageStarts !== undefined && source.pageStarts.length > 0) {
     place.page = pageOf(source.pageStarts, start);
     const last = pageOf(source.pageStarts, Math.max(start, end - 1));

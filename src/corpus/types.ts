@@ -95,8 +95,13 @@ export interface Source {
   readonly web?: WebPageState;
 }
 
-/** Where a passage stands in its source, beyond its lines. */
+/** Where a passage stands in its source, beyond its lines, and how that source was read. */
 export interface Place {
+  /**
+   * How its source was read (plain text when absent): a transport shows a Markdown passage as Markdown, and a link
+   * into a file points at what that format can be pointed at (lines, a page, a heading).
+   */
+  readonly format?: SourceFormat;
   /** PDF: the 1-based page the passage starts on. */
   readonly page?: number;
   /** PDF: the page it ends on, only when that is not `page` (the passage runs over a page break). */

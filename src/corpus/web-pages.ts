@@ -286,6 +286,14 @@ export async function snapshotWebPages(pages: readonly ListedPage[], options: We
   });
 }
 
+/** The snapshot a listed page is read from, as kept now (a later fetch may have replaced the one last read). */
+export async function readSnapshot(snapshotDir: string, address: string): Promise<Buffer | undefined> {
+  return cacache
+    .get(snapshotDir, snapshotKey(address))
+    .then(({ data }) => data)
+    .catch(() => undefined);
+}
+
 /** Every listed page's state as last recorded, without fetching anything: for showing which pages fail. */
 export async function webPageStates(pages: readonly ListedPage[], snapshotDir: string): Promise<WebPageState[]> {
   return Promise.all(

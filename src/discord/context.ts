@@ -19,7 +19,7 @@ export interface HandlerContext {
   readonly library: Library;
   /** Reads the data folder again and swaps the new library in (or keeps the current one if that fails). */
   readonly reindex: () => Promise<ReloadResult>;
-  /** When set, citations link to `${sourceBaseUrl}/${file}#L{first}-L{last}`. */
+  /** When set, citations link into `${sourceBaseUrl}/${file}` at their page, heading or lines (see citationLink). */
   readonly sourceBaseUrl: string | undefined;
   readonly logger: Logger;
 }

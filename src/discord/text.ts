@@ -3,6 +3,9 @@ import { cutAtWord } from '../text.js';
 
 const ZERO_WIDTH_SPACE = '\u200b';
 
+/** The `@` of `@everyone`, `@here` and of user and role mentions (`<@123>`, `<@!123>`, `<@&123>`). */
+const MENTION = /@(?=everyone|here|[!&]?\d)/g;
+
 /** A whole word (a run of non-spaces) holding a character of inline markdown. */
 const MARKDOWN_WORD = /(?<!\S)[^\s\\*_~|`]*[\\*_~|`]\S*/g;
 
@@ -35,8 +38,13 @@ export function escapeText(text: string): string {
       .replace(/[[\]]/g, '\\$&')
       .replace(/^( *)-#/gm, '$1\\-#')
       .replace(/^( *)>/gm, '$1\\>')
-      .replace(/@(?=everyone|here|[!&]?\d)/g, `@${ZERO_WIDTH_SPACE}`)
+      .replace(MENTION, `@${ZERO_WIDTH_SPACE}`)
   );
+}
+
+/** Mentions made inert: an invisible space after the `@`, so that they show as typed and never ping. */
+export function neutraliseMentions(text: string): string {
+  return text.replace(MENTION, `@${ZERO_WIDTH_SPACE}`);
 }
 
 /** The inverse of `escapeText`: reads back a text the bot wrote, such as the question in an answer's title. */

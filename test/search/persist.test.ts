@@ -2,6 +2,7 @@ import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSources, SYNONYMS_FILE } from '../../src/corpus/load.js';
+import type { Passage } from '../../src/corpus/types.js';
 import { parseSynonyms } from '../../src/search/expansions.js';
 import { indexPassages, Library } from '../../src/library.js';
 import { IndexCache } from '../../src/search/persist.js';
@@ -162,7 +163,7 @@ describe('the persisted index', () => {
     expect((await restored.answer('Where were kerb crawlers fined?')).results[0]?.file).toBe('a.txt');
   });
 
-  it("gives passages read from PDF, Word, HTML and Markdown their pages, sections and links again", async () => {
+  it("gives passages read from PDF, Word, HTML and Markdown their formats, pages, sections and links again", async () => {
     const dataDir = await dataFolder({
       'report.pdf': await makePdf([
         { lines: [{ text: 'Visits', size: 16 }, { text: 'The team visited the flats every week of the year and' }] },
@@ -177,11 +178,12 @@ describe('the persisted index', () => {
     await Library.open({ dataDir, cacheDir });
     const restored = await Library.open({ dataDir, cacheDir });
     expect(restored.passages).toEqual(fresh.passages);
-    expect(restored.passages.map((passage) => [passage.file, passage.page, passage.pageEnd, passage.section, passage.url])).toEqual([
-      ['guide.md', undefined, undefined, ['Guide', 'Deposits'], undefined],
-      ['page.html', undefined, undefined, ['Hours'], 'https://example.org/p'],
-      ['policy.docx', undefined, undefined, ['Policy', 'Reporting'], undefined],
-      ['report.pdf', 1, 2, ['Visits'], undefined],
+    const place = (passage: Passage) => [passage.file, passage.format, passage.page, passage.pageEnd, passage.section, passage.url];
+    expect(restored.passages.map(place)).toEqual([
+      ['guide.md', 'markdown', undefined, undefined, ['Guide', 'Deposits'], undefined],
+      ['page.html', 'html', undefined, undefined, ['Hours'], 'https://example.org/p'],
+      ['policy.docx', 'docx', undefined, undefined, ['Policy', 'Reporting'], undefined],
+      ['report.pdf', 'pdf', 1, 2, ['Visits'], undefined],
     ]);
   });
 });

@@ -2,7 +2,7 @@ import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import type { Source } from '../../corpus/types.js';
 import type { Library } from '../../library.js';
 import type { SlashCommand } from '../context.js';
-import { sourceAttachment } from '../components/show-source.js';
+import { originalAttachment } from '../attachments.js';
 import { AUTOCOMPLETE_CHOICE_LIMIT, AUTOCOMPLETE_CHOICES_LIMIT } from '../limits.js';
 import { lineCount, sourceEmbed } from '../render/embeds.js';
 import { replyPrivately } from '../replies.js';
@@ -50,7 +50,7 @@ export default {
     const passages = library.passagesOf(source.file);
     const passage = line === null ? passages[0] : library.passageAtLine(source.file, line);
     if (!passage) return replyPrivately(interaction, noPassageToQuote(escapeText(source.file)));
-    const { files, note } = sourceAttachment(source);
+    const { files, note } = await originalAttachment(library, source);
     await interaction.reply({ embeds: [sourceEmbed(source, passage, passages.length, sourceBaseUrl, note)], files });
   },
 

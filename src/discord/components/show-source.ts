@@ -1,12 +1,10 @@
-import { AttachmentBuilder, ButtonStyle, MessageFlags, type APIButtonComponentWithCustomId } from 'discord.js';
-import type { Source } from '../../corpus/types.js';
+import { ButtonStyle, MessageFlags, type APIButtonComponentWithCustomId } from 'discord.js';
+import { originalAttachment } from '../attachments.js';
 import type { ButtonHandler } from '../context.js';
-import { ATTACHMENT_BYTES_LIMIT } from '../limits.js';
-import { formatBytes, sourceContextEmbed } from '../render/embeds.js';
+import { sourceContextEmbed } from '../render/embeds.js';
 import { replyPrivately } from '../replies.js';
 import { OUT_OF_DATE, PASSAGE_GONE } from '../../messages.js';
 import { button } from './buttons.js';
-import { sourceTooLarge, WHOLE_SOURCE_ATTACHED } from '../../messages.js';
 
 const FAMILY = 'src';
 /** Passages on each side of the cited one. */
@@ -25,20 +23,7 @@ export function showSourceButton(passageId: string): APIButtonComponentWithCusto
   return button(showSourceCustomId(passageId), 'Show source', ButtonStyle.Secondary, { emoji: '📄' });
 }
 
-/**
- * The source as a file to attach, when Discord accepts its size. It is the text as indexed, not the file as it is
- * now on disk: its line numbers are the ones the citations name.
- */
-export function sourceAttachment(source: Source): { files: AttachmentBuilder[]; note: string } {
-  const bytes = Buffer.from(source.text, 'utf8');
-  if (bytes.byteLength > ATTACHMENT_BYTES_LIMIT) {
-    return { files: [], note: sourceTooLarge(formatBytes(bytes.byteLength)) };
-  }
-  const name = source.file.split('/').at(-1) ?? source.file;
-  return { files: [new AttachmentBuilder(bytes, { name })], note: WHOLE_SOURCE_ATTACHED };
-}
-
-/** Replies, to the member alone, with the passage between its neighbours and the whole source file attached. */
+/** Replies, to the member alone, with the passage between its neighbours and the source's own file attached. */
 export default {
   family: FAMILY,
   async execute(interaction, { library, sourceBaseUrl }) {
@@ -48,7 +33,7 @@ export default {
     const source = passage && library.source(passage.file);
     if (!passage || !source) return replyPrivately(interaction, PASSAGE_GONE);
 
-    const { files, note } = sourceAttachment(source);
+    const { files, note } = await originalAttachment(library, source);
     await interaction.reply({
       embeds: [sourceContextEmbed(passage, library.neighbours(passage, CONTEXT_RADIUS), sourceBaseUrl, note)],
       files,

@@ -2,7 +2,7 @@ import { ButtonStyle, type APIEmbed } from 'discord.js';
 import type { Library } from '../../library.js';
 import type { ButtonHandler } from '../context.js';
 import { describeSearch } from '../../semantic/progress.js';
-import { pageCount, sourcesPageEmbed, SOURCES_PER_PAGE } from '../render/embeds.js';
+import { pageCount, sourcesPageEmbed, SOURCES_PER_PAGE, type SourceEntry } from '../render/embeds.js';
 import { replyPrivately } from '../replies.js';
 import { OUT_OF_DATE } from '../../messages.js';
 import { button, buttonRow, type ButtonRow } from './buttons.js';
@@ -24,7 +24,10 @@ export function sourcesMessage(
   library: Library,
   requestedPage: number,
 ): { embeds: APIEmbed[]; components: ButtonRow[] } {
-  const entries = library.sources.map((source) => ({ source, passageCount: library.passagesOf(source.file).length }));
+  const entries: SourceEntry[] = [
+    ...library.sources.map((source) => ({ source, passageCount: library.passagesOf(source.file).length })),
+    ...library.unservedPages.map((unserved) => ({ unserved })),
+  ];
   const pages = pageCount(entries.length, SOURCES_PER_PAGE);
   const page = Math.min(requestedPage, pages - 1);
   // In hybrid mode, whether answers are by meaning yet: for a while after a start or a change, they are by words only.

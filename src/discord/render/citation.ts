@@ -1,18 +1,21 @@
-import type { Passage } from '../../corpus/types.js';
-import { citationLabel } from '../../answer/citation.js';
+import type { Passage, Place } from '../../corpus/types.js';
+import { citationLabel, citationLink } from '../../answer/citation.js';
 import { escapeText } from '../text.js';
 
-export function sourceUrl(baseUrl: string, file: string, [first, last]: Passage['lines']): string {
-  // encodeURIComponent leaves parentheses alone, and a ")" would end a markdown link early.
-  const path = file
-    .split('/')
-    .map((part) => encodeURIComponent(part).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
-    .join('/');
-  return `${baseUrl}/${path}#L${first}-L${last}`;
+/** A link made safe for a markdown link's target: a ")" or a space would end it early. */
+export function markdownLinkTarget(url: string): string {
+  return url.replace(/[()\s<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
-/** The core's citation, made safe for Discord, and a link to the lines when a base URL is configured. */
-export function citation(passage: Pick<Passage, 'file' | 'title' | 'lines'>, sourceBaseUrl: string | undefined): string {
+/**
+ * The core's citation, made safe for Discord, as a link to the passage's place when there is one (see
+ * citationLink: a page's own address, or the file under `sourceBaseUrl` at its page, heading or lines).
+ */
+export function citation(
+  passage: Pick<Passage, 'file' | 'title' | 'lines'> & Place,
+  sourceBaseUrl: string | undefined,
+): string {
   const label = escapeText(citationLabel(passage));
-  return sourceBaseUrl ? `[${label}](${sourceUrl(sourceBaseUrl, passage.file, passage.lines)})` : label;
+  const link = citationLink(passage, sourceBaseUrl);
+  return link === undefined ? label : `[${label}](${markdownLinkTarget(link)})`;
 }

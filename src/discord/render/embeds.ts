@@ -1,7 +1,7 @@
 import type { APIEmbed } from 'discord.js';
 import type { Answer } from '../../answer/answer.js';
-import type { Passage, Source } from '../../corpus/types.js';
-import { CITATION_TITLE_CHARS, describeLines } from '../../answer/citation.js';
+import type { Passage, Source, WebPageState } from '../../corpus/types.js';
+import { CITATION_TITLE_CHARS, describeLines, describePlace } from '../../answer/citation.js';
 import { collapseWhitespace, cutAtWord } from '../../text.js';
 import {
   AUTOCOMPLETE_CHOICE_LIMIT,
@@ -12,15 +12,19 @@ import {
 } from '../limits.js';
 import { escapeText, fitEscaped, unescapeText } from '../text.js';
 import { citation } from './citation.js';
-import { quotePassage, type ExplainedPassage, type MatchPosition } from './quote.js';
+import { quoteMarkdown } from './markdown.js';
+import { linkResolver, quotePassage, shownFocus, type ExplainedPassage, type MatchPosition } from './quote.js';
 import {
   CLOSEST_SOURCES,
+  failingWebPages,
   matchOf,
   NO_SOURCES,
   NOT_IN_SOURCES,
   PICKED_FROM_SUGGESTIONS,
   SOURCES_LIST_HINT,
   WHY_NOT_IN_SOURCES,
+  webPageFailing,
+  webPageUnserved,
 } from '../../messages.js';
 
 const ANSWER_COLOUR = 0x2b6cb0;
@@ -57,8 +61,9 @@ function citedQuote(
   budget = EMBED_DESCRIPTION_LIMIT,
 ): string {
   // The citation names the lines quoted, not the whole passage's.
-  const cite = `**${citation({ ...passage, lines: passage.quoteLines ?? passage.lines }, sourceBaseUrl)}**`;
-  return `${quotePassage(passage, budget - cite.length - 2)}\n\n${cite}`;
+  const shown = shownFocus(passage);
+  const cite = `**${citation({ ...shown, lines: shown.quoteLines ?? shown.lines }, sourceBaseUrl)}**`;
+  return `${quotePassage(shown, budget - cite.length - 2, sourceBaseUrl)}\n\n${cite}`;
 }
 
 /** An answer: the question on top, the passage quoted, the citation under it; all of it stays in a pinned message. */
@@ -123,14 +128,28 @@ export function sourceContextEmbed(
   footer: string,
 ): APIEmbed {
   const cite = `**${citation(cited, sourceBaseUrl)}**`;
-  const quote = quotePassage(unexplained(cited), EMBED_DESCRIPTION_LIMIT / 2);
+  const quote = quotePassage(unexplained(cited), EMBED_DESCRIPTION_LIMIT / 2, sourceBaseUrl);
   const others = neighbours.filter((passage) => passage.id !== cited.id);
   // Each part and the citation are separated by a blank line.
   const separators = 2 * neighbours.length;
   const room = Math.floor((EMBED_DESCRIPTION_LIMIT - quote.length - cite.length - separators) / Math.max(1, others.length));
   const context = (passage: Passage): string => {
-    const label = `*${describeLines(passage.lines)}*\n`;
-    return label + fitEscaped(passage.text.trim(), room - label.length).escaped;
+    const pages = describePlace({ page: passage.page, pageEnd: passage.pageEnd });
+    const label = `*${pages === '' ? '' : `${pages} · `}${describeLines(passage.lines)}*\n`;
+    const markdown =
+      passage.format === 'markdown'
+        ? quoteMarkdown(
+            {
+              text: passage.text,
+              highlights: [],
+              bestSentence: [0, 0],
+              linePrefix: '',
+              resolveLink: linkResolver(passage, sourceBaseUrl),
+            },
+            room - label.length,
+          )
+        : undefined;
+    return label + (markdown ?? fitEscaped(passage.text.trim(), room - label.length).escaped);
   };
   const parts = neighbours.map((passage) => (passage.id === cited.id ? quote : context(passage)));
   return {
@@ -143,6 +162,10 @@ export function sourceContextEmbed(
 
 function passagesLabel(count: number): string {
   return count === 1 ? '1 passage' : `${count} passages`;
+}
+
+function pagesLabel(count: number): string {
+  return count === 1 ? '1 page' : `${count} pages`;
 }
 
 export function formatBytes(bytes: number): string {
@@ -163,7 +186,8 @@ export function sourceEmbed(
   sourceBaseUrl: string | undefined,
   note: string,
 ): APIEmbed {
-  const size = `${formatBytes(source.bytes)} · ${lineCount(source.text)} lines · ${passagesLabel(passageCount)}`;
+  const pages = source.pageStarts === undefined ? '' : ` · ${pagesLabel(source.pageStarts.length)}`;
+  const size = `${formatBytes(source.bytes)}${pages} · ${lineCount(source.text)} lines · ${passagesLabel(passageCount)}`;
   return {
     color: ANSWER_COLOUR,
     title: fitEscaped(collapseWhitespace(source.title), EMBED_TITLE_LIMIT).escaped,
@@ -172,29 +196,56 @@ export function sourceEmbed(
   };
 }
 
-export interface SourceEntry {
-  readonly source: Source;
-  readonly passageCount: number;
-}
+/** A line of `/sources`: a source, or a listed web page with nothing to answer from. */
+export type SourceEntry =
+  | { readonly source: Source; readonly passageCount: number }
+  | { readonly unserved: WebPageState };
 
 export function pageCount(items: number, perPage: number): number {
   return Math.max(1, Math.ceil(items / perPage));
 }
 
-/** `/sources`: one page of the sources, one line each; `search`, when given, says how answers are ranked now. */
+/** A date of an ISO 8601 time, as `/sources` shows it. */
+const day = (time: string | undefined) => time?.slice(0, 10);
+
+function sourceLine(entry: SourceEntry): string {
+  if ('unserved' in entry) {
+    const { address, problem, listedIn } = entry.unserved;
+    return `🌐 ${address} · ${webPageUnserved(problem ?? 'not fetched yet', listedIn)}`;
+  }
+  const { source, passageCount } = entry;
+  const title = cutAtWord(collapseWhitespace(source.title), CITATION_TITLE_CHARS);
+  const line = `${source.web ? '🌐' : '📄'} ${source.file} · ${title} · ${passagesLabel(passageCount)}`;
+  const web = source.web;
+  if (web === undefined) return line;
+  if (web.status === 'failing') {
+    return `${line} · ${webPageFailing(web.problem ?? 'the last fetch failed', day(web.tried), day(web.retrieved))}`;
+  }
+  return web.retrieved === undefined ? line : `${line} · retrieved ${day(web.retrieved)}`;
+}
+
+const isFailing = (entry: SourceEntry) => 'unserved' in entry || entry.source.web?.status === 'failing';
+
+/**
+ * `/sources`: one page of the sources, one line each — a web page with its retrieval date, or why it fails and the
+ * date of the copy still answered from; `search`, when given, says how answers are ranked now.
+ */
 export function sourcesPageEmbed(entries: readonly SourceEntry[], page: number, search?: string): APIEmbed {
   const pages = pageCount(entries.length, SOURCES_PER_PAGE);
-  const pageLine = `Page ${page + 1} of ${pages}`;
+  const failing = entries.filter(isFailing).length;
+  const footer = [
+    `Page ${page + 1} of ${pages}`,
+    ...(failing > 0 ? [failingWebPages(failing)] : []),
+    ...(search === undefined ? [] : [search]),
+  ].join(' · ');
   const shown = entries.slice(page * SOURCES_PER_PAGE, (page + 1) * SOURCES_PER_PAGE);
-  const lines = shown.map(({ source, passageCount }) => {
-    const title = cutAtWord(collapseWhitespace(source.title), CITATION_TITLE_CHARS);
-    return fitEscaped(`📄 ${source.file} · ${title} · ${passagesLabel(passageCount)}`, SOURCE_LINE_CHARS).escaped;
-  });
+  const lines = shown.map((entry) => fitEscaped(sourceLine(entry), SOURCE_LINE_CHARS).escaped);
+  const sources = entries.filter((entry) => 'source' in entry).length;
   return {
     color: ANSWER_COLOUR,
-    title: `Sources (${entries.length})`,
+    title: `Sources (${sources})`,
     description: lines.length > 0 ? lines.join('\n') : NO_SOURCES,
-    footer: { text: cutAtWord(search === undefined ? pageLine : `${pageLine} · ${search}`, EMBED_FOOTER_LIMIT) },
+    footer: { text: cutAtWord(footer, EMBED_FOOTER_LIMIT) },
   };
 }
 

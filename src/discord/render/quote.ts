@@ -1,7 +1,10 @@
 import type { RankedPassage, TextRange } from '../../answer/answer.js';
-import { OMISSION } from '../../answer/quote.js';
+import { documentUrl } from '../../answer/citation.js';
+import { OMISSION, quoteOf } from '../../answer/quote.js';
+import type { Passage } from '../../corpus/types.js';
 import { ELLIPSIS, graphemes } from '../../text.js';
 import { escapeText } from '../text.js';
+import { markdownFocus, quoteMarkdown } from './markdown.js';
 
 /** A passage with what to bold and what to set apart: a ranked result, or a passage explained for a question. */
 export type ExplainedPassage = Omit<RankedPassage, 'score' | 'quote' | 'quoteRange' | 'quoteLines'> &
@@ -11,6 +14,36 @@ export type ExplainedPassage = Omit<RankedPassage, 'score' | 'quote' | 'quoteRan
 export interface MatchPosition {
   readonly rank: number | undefined;
   readonly total: number;
+}
+
+/**
+ * The passage with the part of it that is shown: for Markdown, its quote taken on to the block a colon announces
+ * ("…with this command:" and the code block), the lines it stands on with it, so that the citation names them.
+ */
+export function shownFocus(passage: ExplainedPassage): ExplainedPassage {
+  const range = passage.quoteRange;
+  if (passage.format !== 'markdown' || range === undefined) return passage;
+  const widened = markdownFocus(passage.text, range);
+  if (widened[1] === range[1]) return passage;
+  const { quoteRange, quoteLines } = quoteOf(passage, widened);
+  return { ...passage, quoteRange, quoteLines };
+}
+
+/**
+ * How the links of a Markdown passage are resolved: against the address of its source (its own, or its file under
+ * `sourceBaseUrl`), so that `docs/api.md` and `#usage` open where the source is published. Only web addresses are
+ * links in Discord; a link that resolves to none shows as its text.
+ */
+export function linkResolver(passage: ExplainedPassage | Passage, sourceBaseUrl: string | undefined) {
+  const base = documentUrl(passage, sourceBaseUrl);
+  return (url: string): string | undefined => {
+    try {
+      const resolved = base === undefined ? new URL(url) : new URL(url, base);
+      return resolved.protocol === 'http:' || resolved.protocol === 'https:' ? resolved.href : undefined;
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 interface Segment {
@@ -137,9 +170,24 @@ function lastFitting(candidates: readonly number[], fits: (end: number) => boole
 /**
  * The passage, verbatim, as a block quote of at most `budget` characters: the question's words in bold, the best
  * sentence underlined. A passage too long for the budget is cut at word boundaries around its best sentence and
- * every cut is marked with "…"; no word is ever changed.
+ * every cut is marked with "…"; no word is ever changed. A Markdown passage shows as Markdown (see markdown.ts),
+ * cut between its blocks; any other is escaped, so that it shows as the characters it holds.
  */
-export function quotePassage(passage: ExplainedPassage, budget: number): string {
+export function quotePassage(passage: ExplainedPassage, budget: number, sourceBaseUrl?: string): string {
+  if (passage.format === 'markdown') {
+    const markdown = quoteMarkdown(
+      {
+        text: passage.text,
+        ...(passage.quoteRange !== undefined && { range: passage.quoteRange }),
+        highlights: joinHighlights(passage.text, passage.highlights),
+        bestSentence: passage.bestSentence,
+        linePrefix: '> ',
+        resolveLink: linkResolver(passage, sourceBaseUrl),
+      },
+      budget,
+    );
+    if (markdown !== undefined) return markdown;
+  }
   const range = passage.quoteRange;
   if (range === undefined || (range[0] === 0 && range[1] >= passage.text.trimEnd().length)) {
     return quoteWhole(passage, budget);
