@@ -1,8 +1,9 @@
-import { AttachmentBuilder, ButtonStyle, MessageFlags, type APIButtonComponentWithCustomId } from 'discord.js';
+import { ButtonStyle, type APIButtonComponentWithCustomId } from 'discord-api-types/v10';
 import type { Source } from '../../corpus/types.js';
 import type { ButtonHandler } from '../context.js';
-import { ATTACHMENT_BYTES_LIMIT } from '../limits.js';
-import { formatBytes, sourceContextEmbed } from '../render/embeds.js';
+import type { OutgoingFile } from '../port.js';
+import { ATTACHMENT_BYTES_LIMIT } from '../../discord/limits.js';
+import { formatBytes, sourceContextEmbed } from '../../discord/render/embeds.js';
 import { replyPrivately } from '../replies.js';
 import { OUT_OF_DATE, PASSAGE_GONE } from '../../messages.js';
 import { button } from './buttons.js';
@@ -29,13 +30,13 @@ export function showSourceButton(passageId: string): APIButtonComponentWithCusto
  * The source as a file to attach, when Discord accepts its size. It is the text as indexed, not the file as it is
  * now on disk: its line numbers are the ones the citations name.
  */
-export function sourceAttachment(source: Source): { files: AttachmentBuilder[]; note: string } {
+export function sourceAttachment(source: Source): { files: OutgoingFile[]; note: string } {
   const bytes = Buffer.from(source.text, 'utf8');
   if (bytes.byteLength > ATTACHMENT_BYTES_LIMIT) {
     return { files: [], note: sourceTooLarge(formatBytes(bytes.byteLength)) };
   }
   const name = source.file.split('/').at(-1) ?? source.file;
-  return { files: [new AttachmentBuilder(bytes, { name })], note: WHOLE_SOURCE_ATTACHED };
+  return { files: [{ name, data: bytes }], note: WHOLE_SOURCE_ATTACHED };
 }
 
 /** Replies, to the member alone, with the passage between its neighbours and the whole source file attached. */
@@ -52,7 +53,7 @@ export default {
     await interaction.reply({
       embeds: [sourceContextEmbed(passage, library.neighbours(passage, CONTEXT_RADIUS), sourceBaseUrl, note)],
       files,
-      flags: MessageFlags.Ephemeral,
+      ephemeral: true,
     });
   },
 } satisfies ButtonHandler;
