@@ -77,12 +77,16 @@ function readLink(text, start) {
   return { label: text.slice(start + 1, at), url, end: close + 1 };
 }
 
-/** Block Discord markdown: "> " quotes (a blank line between paragraphs), "- " list items, plain lines. */
+/**
+ * Block Discord markdown: "> " quotes, "- " list items, plain lines. The paragraphs of one quoted passage, which the
+ * bot separates with a blank line, stay in one quote.
+ */
 function markdown(text) {
   const box = document.createElement('div');
   box.className = 'markdown';
   let quote;
   let list;
+  let afterGap = false;
   for (const line of text.split('\n')) {
     if (line.startsWith('> ') || line === '>') {
       list = undefined;
@@ -91,8 +95,12 @@ function markdown(text) {
         box.append(quote);
       }
       const paragraph = document.createElement('p');
+      if (afterGap) paragraph.className = 'after-gap';
+      afterGap = false;
       appendInline(paragraph, line.slice(2));
       quote.append(paragraph);
+    } else if (line.trim() === '' && quote !== undefined) {
+      afterGap = true;
     } else if (line.startsWith('- ')) {
       quote = undefined;
       if (list === undefined) {
@@ -108,6 +116,7 @@ function markdown(text) {
     } else {
       quote = undefined;
       list = undefined;
+      afterGap = false;
       const paragraph = document.createElement('p');
       appendInline(paragraph, line);
       box.append(paragraph);
@@ -242,7 +251,7 @@ async function listSources() {
     const response = await fetch('/api/sources');
     if (!response.ok) throw new Error(`The sources could not be listed (${response.status}).`);
     const { sources, search } = await response.json();
-    document.getElementById('search-status').textContent = `${sources.length} sources; ${search}.`;
+    document.getElementById('search-status').textContent = `${sources.length === 1 ? '1 source' : `${sources.length} sources`}. ${search}`;
     list.replaceChildren(
       ...sources.map(({ file, title, passages }) => {
         const item = document.createElement('li');
