@@ -3,10 +3,12 @@
  * API, the JSON API, health and metrics. Every response is JSON or text written here; no error reaches a client as
  * more than one plain sentence.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { REST } from '@discordjs/rest';
 import {
   InteractionResponseType,
@@ -43,7 +45,16 @@ export const RESPONSE_TIME_LIMIT_MS = 10_000;
 /** The most ranked passages /api/ask returns. */
 const MAX_TOP = 100;
 
-const PAGE_DIR = new URL('../../playground/', import.meta.url);
+/**
+ * The playground's folder, at the top of the repository: found upwards from this module, which runs from src/http
+ * under tsx, from dist/http under `npm run serve`, and from elsewhere when built into another folder.
+ */
+function findPageDir(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'playground', 'index.html'))) return path.join(dir, 'playground');
+    if (path.dirname(dir) === dir) throw new Error('the playground/ folder of the repository was not found');
+  }
+}
 const PAGE_FILES = [
   ['/', 'index.html', 'text/html; charset=utf-8'],
   ['/playground.js', 'playground.js', 'text/javascript; charset=utf-8'],
@@ -152,7 +163,8 @@ export class HttpServer {
     this.#rest = new REST(settings.apiUrl ? { api: settings.apiUrl } : {});
     if (settings.token !== undefined) this.#rest.setToken(settings.token);
     this.#cooldown = settings.answerCooldown && new AnswerCooldown(settings.answerCooldown);
-    this.#page = new Map(PAGE_FILES.map(([path, file, type]) => [path, { type, body: readFileSync(new URL(file, PAGE_DIR)) }]));
+    const pageDir = findPageDir();
+    this.#page = new Map(PAGE_FILES.map(([route, file, type]) => [route, { type, body: readFileSync(path.join(pageDir, file)) }]));
     this.#routes = this.#defineRoutes();
     this.#server = createServer({ requestTimeout: REQUEST_TIME_LIMIT_MS, headersTimeout: HEADERS_TIME_LIMIT_MS }, (request, response) => {
       void this.#handle(request, response);
@@ -322,14 +334,14 @@ export class HttpServer {
           await sendJson(response, 200, result);
         },
       },
-      ...PAGE_FILES.map(([path]): Route => ({
-        path,
-        name: path === '/' ? 'playground' : 'playground-asset',
+      ...PAGE_FILES.map(([route]): Route => ({
+        path: route,
+        name: route === '/' ? 'playground' : 'playground-asset',
         method: 'GET',
         // The page itself is counted; its script and style come with it.
-        limited: path === '/',
+        limited: route === '/',
         handle: async (_request, response) => {
-          const file = this.#page.get(path);
+          const file = this.#page.get(route);
           if (file === undefined) throw new RequestError(404, 'Nothing is here.');
           await send(response, 200, file.type, file.body, PAGE_HEADERS);
         },

@@ -42,10 +42,11 @@ const answerFooter = (page: Page) => page.locator('#messages article').first().l
 
 /** The element the keyboard is on: its tag, its id or its text. */
 function focused(page: Page): Promise<string> {
-  return page.evaluate(() => {
+  // Run in the page, where `document` is the page's.
+  return page.evaluate(`(() => {
     const element = document.activeElement;
-    return element === null ? '' : `${element.tagName.toLowerCase()}:${element.id || element.textContent?.trim()}`;
-  });
+    return element === null ? '' : element.tagName.toLowerCase() + ':' + (element.id || element.textContent.trim());
+  })()`);
 }
 
 describe('the playground page', () => {

@@ -21,6 +21,7 @@ import {
   type APIMessageComponentButtonInteraction,
   type APIUser,
 } from 'discord-api-types/v10';
+import { request } from 'undici';
 import { CommandRegistry } from './commands.js';
 import type { Exchange } from './exchange.js';
 import { DEFAULT_BOT_PERMISSIONS, DEFAULT_TOKEN, Fixtures, type FixtureMember } from './fixtures.js';
@@ -307,9 +308,15 @@ export class DiscordEmulator {
     if (endpoint !== undefined) {
       const body = JSON.stringify(payload);
       exchange.markDispatched();
-      void this.#interactions.deliver(exchange, () =>
-        fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', ...this.signatureHeaders(body) }, body }),
-      );
+      // undici's request rather than fetch: in a benchmark's burst, the emulator's own cost per request matters.
+      void this.#interactions.deliver(exchange, async () => {
+        const { statusCode, body: answer } = await request(endpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...this.signatureHeaders(body) },
+          body,
+        });
+        return { status: statusCode, json: () => answer.json(), discard: () => answer.dump() };
+      });
       return exchange;
     }
     const shard = opts.shard ?? this.#gateway.shardForGuild(this.guildId);

@@ -22,6 +22,14 @@ import type { UploadedFile } from './multipart.js';
 import type { RestReply } from './rest.js';
 import { assertValidMessage, autocompleteProblems } from './validation.js';
 
+/** How an interactions endpoint answered a POST. */
+export interface EndpointResponse {
+  readonly status: number;
+  json(): Promise<unknown>;
+  /** Reads the body to its end, unread, so that the connection can be used again. */
+  discard(): Promise<void>;
+}
+
 /** The parts of an INTERACTION_CREATE payload the emulator reads; anything may be missing in a malformed one. */
 interface LoosePayload {
   id?: unknown;
@@ -134,11 +142,14 @@ export class InteractionRegistry {
    * Delivers a tracked interaction as Discord does to an application with an interactions endpoint: a signed POST,
    * whose 200 response body is the interaction's first callback. Resolves with the HTTP status once that is read.
    */
-  deliver(exchange: InteractionExchange, post: () => Promise<Response>): Promise<number> {
+  deliver(exchange: InteractionExchange, post: () => Promise<EndpointResponse>): Promise<number> {
     const delivery = (async () => {
       const response = await post();
       exchange.recordHttpStatus(response.status);
-      if (response.status !== 200) return response.status;
+      if (response.status !== 200) {
+        await response.discard();
+        return response.status;
+      }
       const answer: unknown = await response.json();
       const record = this.#records.get(exchange.interactionId);
       try {
