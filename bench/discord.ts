@@ -480,7 +480,9 @@ export async function measureDiscord(options: DiscordOptions): Promise<Section> 
         'reply; its answer, filled in later, counts for “last reply after s”, “answers” and “/ask per second”, and ' +
         'the median and p99 are of first replies. “Repeats refused” counts interactions whose ' +
         'accepted reply the bot sent again (a request retried after its answer was late), which Discord refuses with ' +
-        '40060: the member still sees one reply.',
+        '40060: the member still sees one reply. Over HTTP a burst keeps at most ' +
+        `${HTTP_IN_FLIGHT} POSTs in flight, and an interaction's latency starts when its POST is sent; on the gateway ` +
+        'every interaction is sent at once and its latency includes its wait in the bot.',
     ],
   };
 }

@@ -73,6 +73,11 @@ export class ServerMetrics {
     if (result === 'answered' || result === 'not-answered') this.answer('interaction', result === 'answered', seconds);
   }
 
+  /** A question asked on the playground page (its buttons are not counted). */
+  playground({ result, seconds }: HandledInteraction): void {
+    if (result === 'answered' || result === 'not-answered') this.answer('playground', result === 'answered', seconds);
+  }
+
   answer(through: AskedThrough, answered: boolean, seconds: number): void {
     this.#answerSeconds.observe({ through }, seconds);
     this.#verdicts.inc({ verdict: answered ? 'answered' : 'not_answered', through });

@@ -101,6 +101,8 @@ function send(response: ServerResponse, status: number, type: string, body: stri
   return new Promise((resolve) => {
     if (response.headersSent) return resolve();
     response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...headers });
+    // Settled also when the client went away first (Discord gives up after 3 s): nothing waits for ever.
+    response.once('close', () => resolve());
     response.end(body, () => resolve());
   });
 }
@@ -136,6 +138,12 @@ interface Route {
   handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void>;
 }
 
+/** What handlers share, for Discord's interactions and for the playground's. */
+interface ServicesByCaller {
+  readonly discord: SharedServices;
+  readonly playground: SharedServices;
+}
+
 export interface HttpServerOptions {
   readonly settings: ServerSettings;
   readonly logger: Logger;
@@ -153,6 +161,8 @@ export class HttpServer {
   readonly #cooldown: AnswerCooldown | undefined;
   readonly #page: Map<string, { type: string; body: Buffer }>;
   #live: LiveLibrary | undefined;
+  /** Set once the sources are indexed. */
+  #services: ServicesByCaller | undefined;
 
   constructor({ settings, logger }: HttpServerOptions) {
     this.#settings = settings;
@@ -173,6 +183,12 @@ export class HttpServer {
 
   /** Starts answering from `live`: /healthz turns 200, and every reload is counted. */
   serveFrom(live: LiveLibrary): void {
+    const shared = { live, sourceBaseUrl: this.#settings.sourceBaseUrl, logger: this.#logger };
+    this.#services = {
+      discord: { ...shared, cooldown: this.#cooldown, onHandled: (handled) => this.metrics.interaction(handled) },
+      // The playground's visitors are held to the per-address limit instead of the per-member one.
+      playground: { ...shared, cooldown: undefined, onHandled: (handled) => this.metrics.playground(handled) },
+    };
     this.#live = live;
     live.onReload((result) => this.metrics.reload(result));
   }
@@ -193,19 +209,6 @@ export class HttpServer {
       this.#server.close(() => resolve());
       this.#server.closeAllConnections();
     });
-  }
-
-  get #services(): SharedServices | undefined {
-    const live = this.#live;
-    return (
-      live && {
-        live,
-        cooldown: this.#cooldown,
-        sourceBaseUrl: this.#settings.sourceBaseUrl,
-        logger: this.#logger,
-        onHandled: (handled) => this.metrics.interaction(handled),
-      }
-    );
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -252,8 +255,12 @@ export class HttpServer {
   }
 
   #liveOrUnavailable(): LiveLibrary {
-    if (this.#live === undefined) throw new RequestError(503, 'The sources are still being indexed. Try again in a moment.');
-    return this.#live;
+    return this.#servicesOrUnavailable().discord.live;
+  }
+
+  #servicesOrUnavailable(): ServicesByCaller {
+    if (this.#services === undefined) throw new RequestError(503, 'The sources are still being indexed. Try again in a moment.');
+    return this.#services;
   }
 
   #defineRoutes(): Map<string, Route> {
@@ -317,19 +324,8 @@ export class HttpServer {
         limited: true,
         handle: async (request, response) => {
           const body = parseJson(await readBody(request, PLAYGROUND_BODY_LIMIT_BYTES));
-          const live = this.#liveOrUnavailable();
-          const started = performance.now();
-          const result = await runPlayground(body, {
-            live,
-            cooldown: undefined,
-            sourceBaseUrl: this.#settings.sourceBaseUrl,
-            logger: this.#logger,
-            onHandled: ({ result: outcome }) => {
-              if (outcome === 'answered' || outcome === 'not-answered') {
-                this.metrics.answer('playground', outcome === 'answered', (performance.now() - started) / 1000);
-              }
-            },
-          });
+          const services = this.#servicesOrUnavailable().playground;
+          const result = await runPlayground(body, services);
           if (result === undefined) throw new RequestError(400, 'Send {"question": "…"}, or {"customId": "…", "message": {…}} for a button.');
           await sendJson(response, 200, result);
         },
@@ -373,8 +369,7 @@ export class HttpServer {
       await sendJson(response, 200, { type: InteractionResponseType.Pong } satisfies APIInteractionResponse);
       return;
     }
-    const services = this.#services;
-    if (services === undefined) throw new RequestError(503, 'The sources are still being indexed.');
+    const services = this.#servicesOrUnavailable().discord;
     let firstSent!: () => void;
     const sent = new Promise<void>((resolve) => (firstSent = resolve));
     const respond = async (answer: APIInteractionResponse) => {
