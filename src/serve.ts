@@ -2,13 +2,11 @@
  * `npm run serve`: citebot over HTTP, with no gateway connection. Discord's interactions endpoint (with
  * DISCORD_PUBLIC_KEY), the playground page, the JSON API, /healthz and /metrics; see src/http/server.ts.
  */
-import { DataFolderError, type Warn } from './corpus/load.js';
+import { DataFolderError } from './corpus/load.js';
 import { EXIT_CONFIG, EXIT_CRASH, exitWith, serveConfigOrExit } from './exit.js';
 import { HttpServer } from './http/server.js';
-import { openLibrary, type Library } from './library.js';
 import { createLogger } from './log.js';
-import { LiveLibrary } from './reload.js';
-import { describeSearch, loggedProgress } from './semantic/progress.js';
+import { openLiveSources, type LiveSources } from './live-sources.js';
 
 const config = serveConfigOrExit();
 const logger = createLogger(config.logLevel);
@@ -32,29 +30,21 @@ logger.info(
   'listening',
 );
 
-const open = (warn: Warn): Promise<Library> =>
-  openLibrary({ ...config.search, dataDir: config.dataDir, warn, onProgress: loggedProgress(logger) });
-let library: Library;
+let sources: LiveSources;
 try {
-  library = await open((message) => logger.warn(message));
+  sources = await openLiveSources(config, logger);
 } catch (error) {
   if (error instanceof DataFolderError) exitWith(error.message, EXIT_CONFIG);
   throw error;
 }
-logger.info(
-  { sources: library.sources.length, passages: library.passages.length, search: describeSearch(library.searchStatus) },
-  'sources indexed',
-);
-const live = new LiveLibrary(library, open, logger);
-const watch = live.watch(config.reloadDebounceMs);
-server.serveFrom(live);
+server.serveFrom(sources.live);
 
 let stopping = false;
 function shutDown(reason: string): void {
   if (stopping) return;
   stopping = true;
   logger.info({ reason }, 'shutting down');
-  watch.close();
+  sources.close();
   void server.close().then(() => process.exit(0));
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => shutDown(signal));

@@ -1,5 +1,6 @@
 /** What `GET /metrics` shows, in Prometheus's text format (prom-client). */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Verdict } from '../answer/verdict.js';
 import type { HandledInteraction } from '../interactions/handle.js';
 import type { Library } from '../library.js';
 import type { ReloadResult } from '../reload.js';
@@ -34,7 +35,7 @@ export class ServerMetrics {
     });
     this.#verdicts = new Counter({
       name: 'citebot_answers_total',
-      help: 'Questions asked, by verdict (answered: a passage answers it; not_answered: the sources do not)',
+      help: 'Questions asked, by verdict (answer: a passage answers it; related: the sources speak of it but do not answer it as asked; none: nothing relevant)',
       labelNames: ['verdict', 'through'],
       registers,
     });
@@ -68,19 +69,19 @@ export class ServerMetrics {
     });
   }
 
-  interaction({ kind, result, seconds }: HandledInteraction): void {
+  interaction({ kind, result, verdict, seconds }: HandledInteraction): void {
     this.#interactions.inc({ type: kind, outcome: result });
-    if (result === 'answered' || result === 'not-answered') this.answer('interaction', result === 'answered', seconds);
+    if (verdict !== undefined) this.answer('interaction', verdict, seconds);
   }
 
-  /** A question asked on the playground page (its buttons are not counted). */
-  playground({ result, seconds }: HandledInteraction): void {
-    if (result === 'answered' || result === 'not-answered') this.answer('playground', result === 'answered', seconds);
+  /** A question asked on the playground page (its buttons ask none). */
+  playground({ verdict, seconds }: HandledInteraction): void {
+    if (verdict !== undefined) this.answer('playground', verdict, seconds);
   }
 
-  answer(through: AskedThrough, answered: boolean, seconds: number): void {
+  answer(through: AskedThrough, verdict: Verdict, seconds: number): void {
     this.#answerSeconds.observe({ through }, seconds);
-    this.#verdicts.inc({ verdict: answered ? 'answered' : 'not_answered', through });
+    this.#verdicts.inc({ verdict, through });
   }
 
   reload(result: ReloadResult): void {

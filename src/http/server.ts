@@ -301,7 +301,7 @@ export class HttpServer {
           const started = performance.now();
           const answer = await this.#liveOrUnavailable().current.answer(question, { top });
           await sendJson(response, 200, toJson(answer));
-          this.metrics.answer('api', answer.answered, (performance.now() - started) / 1000);
+          this.metrics.answer('api', answer.verdict, (performance.now() - started) / 1000);
         },
       },
       {

@@ -1,4 +1,5 @@
 import type { RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import type { Verdict } from '../answer/verdict.js';
 import type { Library } from '../library.js';
 import type { Logger } from '../log.js';
 import type { ReloadResult } from '../reload.js';
@@ -22,6 +23,8 @@ export interface HandlerContext {
 export interface Outcome {
   /** Whether the sources answered (for handlers that answer a question). */
   readonly answered?: boolean;
+  /** For a question asked (/ask, Find in sources): what the sources made of it. */
+  readonly verdict?: Verdict;
 }
 
 interface CommandDefinition {

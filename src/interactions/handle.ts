@@ -1,4 +1,5 @@
 import { RESTJSONErrorCodes } from 'discord-api-types/v10';
+import type { Verdict } from '../answer/verdict.js';
 import type { Logger } from '../log.js';
 import type { LiveLibrary } from '../reload.js';
 import type { HandlerContext, Outcome } from './context.js';
@@ -25,6 +26,8 @@ export interface HandledInteraction {
   readonly kind: Interaction['kind'];
   readonly name: string;
   readonly result: InteractionResult;
+  /** For a question asked: the verdict on it. */
+  readonly verdict: Verdict | undefined;
   readonly seconds: number;
 }
 
@@ -191,11 +194,12 @@ export async function handleInteraction(
       name,
       latencyMs: Math.round(seconds * 10_000) / 10,
       answered: outcome?.answered,
+      verdict: outcome?.verdict,
       ...(outcome?.slowedDown && { slowedDown: true }),
       responded: interaction.responded,
       failed,
     },
     'interaction',
   );
-  services.onHandled?.({ kind, name, result: resultOf(outcome, failed, expired), seconds });
+  services.onHandled?.({ kind, name, result: resultOf(outcome, failed, expired), verdict: outcome?.verdict, seconds });
 }

@@ -100,6 +100,26 @@ describe('interactions over HTTP, through the same handlers as the gateway', () 
     expect(shown(data.embeds[0])).toContain("I couldn't find that in the sources.");
   });
 
+  it('on the subject but no answer as asked: the closest passage privately, labelled, and "Post anyway" posts it', async () => {
+    const exchange = await harness.emulator.slashCommand('ask', [option('question', 'How many walk-ups are there in Soho?')]);
+    const { type, data } = await exchange.response();
+    expect(type).toBe(4);
+    expect(data.flags & EPHEMERAL).toBe(EPHEMERAL);
+    expect(data.content).toBe("The sources don't answer that directly. The closest passage:");
+    expect(shown(data.embeds[0])).toMatch(/📄 000_5be5de7e3b6445fb\.txt · lines? \d+/);
+    const labels = buttons(exchange.replyMessage()).map(({ label }) => label);
+    expect(labels).toEqual(['Show source', 'Post anyway']);
+
+    const postAnyway = buttons(exchange.replyMessage()).find(({ label }) => label === 'Post anyway');
+    const post = await harness.emulator.button(exchange.replyMessage() as APIMessage, postAnyway?.id ?? '');
+    const posted = await post.response();
+    expect(posted.type).toBe(4);
+    expect(posted.data.flags ?? 0).toBe(0);
+    expect(posted.data.content).toBe("The sources don't answer that directly. The closest passage:");
+    expect(shown(posted.data.embeds[0])).toBe(shown(data.embeds[0]));
+    expect(buttons(post.replyMessage()).map(({ label }) => label)).not.toContain('Pin');
+  });
+
   it('autocomplete: the choices are the HTTP response', async () => {
     const exchange = await harness.emulator.autocomplete('ask', [option('question', 'Laura Wat', true)]);
     const { type, data } = await exchange.response();
@@ -213,7 +233,9 @@ describe('deferred work over HTTP, completed through REST', () => {
     const metrics = await (await fetch(`${harness.origin}/metrics`)).text();
     expect(metrics).toMatch(/^citebot_interactions_total\{type="command",outcome="answered"\} [1-9]/m);
     expect(metrics).toMatch(/^citebot_interactions_total\{type="autocomplete",outcome="done"\} [1-9]/m);
-    expect(metrics).toMatch(/^citebot_answers_total\{verdict="not_answered",through="interaction"\} [1-9]/m);
+    expect(metrics).toMatch(/^citebot_answers_total\{verdict="answer",through="interaction"\} [1-9]/m);
+    expect(metrics).toMatch(/^citebot_answers_total\{verdict="none",through="interaction"\} [1-9]/m);
+    expect(metrics).toMatch(/^citebot_answers_total\{verdict="related",through="interaction"\} [1-9]/m);
     expect(metrics).toMatch(/^citebot_answer_duration_seconds_count\{through="interaction"\} [1-9]/m);
   });
 });

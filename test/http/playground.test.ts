@@ -90,6 +90,22 @@ describe('the playground page', () => {
     await closePage(page);
   });
 
+  it('labels a passage on the subject that does not answer as asked, and posts it only on "Post anyway"', async () => {
+    const page = await openPage();
+    await page.getByLabel('Your question').fill('How many walk-ups are there in Soho?');
+    await page.keyboard.press('Enter');
+    const related = page.locator('#messages article').first();
+    await expect.poll(() => related.textContent()).toContain("The sources don't answer that directly. The closest passage:");
+    expect(await related.getAttribute('class')).toContain('ephemeral');
+    expect(await related.locator('button').allTextContents()).toEqual(['📄 Show source', 'Post anyway']);
+    await related.getByRole('button', { name: 'Post anyway' }).click();
+    const posted = page.locator('#messages article').nth(1);
+    await expect.poll(() => posted.textContent()).toContain("The sources don't answer that directly. The closest passage:");
+    expect(await posted.getAttribute('class')).not.toContain('ephemeral');
+    expect(await posted.locator('button').allTextContents()).not.toContain('📌 Pin');
+    await closePage(page);
+  });
+
   it('works from the keyboard alone: ask, Next match, Show source', async () => {
     const page = await openPage();
     await page.keyboard.press('Tab');
