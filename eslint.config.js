@@ -16,6 +16,16 @@ export default tseslint.config(
     },
   },
   {
+    // The playground page's script: plain browser JavaScript, served as it is, outside the TypeScript project.
+    files: ['playground/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'script',
+      parserOptions: { projectService: false, project: false },
+      globals: { document: 'readonly', fetch: 'readonly' },
+    },
+  },
+  {
     // Tests read the JSON the local Discord emulator recorded: loosely typed on purpose, checked by their assertions.
     files: ['test/**/*.ts', 'bench/discord.ts'],
     rules: {

@@ -1,8 +1,10 @@
 /**
- * Part 3: end to end through Discord. The real bot (`src/main.ts`, compiled and run as `npm start` runs it, in a
- * process of its own) logs in to the local Discord emulator over 127.0.0.1; the benchmark acts as a guild member
- * through the emulator.
- * Latency is from INTERACTION_CREATE written to the gateway socket to the bot's interaction callback arriving.
+ * Part 3: end to end through Discord, by both transports. The real bot (`src/main.ts`, compiled and run as `npm start`
+ * runs it, in a process of its own) logs in to the local Discord emulator over 127.0.0.1; then the HTTP server
+ * (`src/serve.ts`, as `npm run serve` runs it) answers the same interactions, which the emulator signs and POSTs to its
+ * interactions endpoint. The benchmark acts as a guild member through the emulator.
+ * Latency is from the interaction sent (INTERACTION_CREATE written to the gateway socket; the POST started) to its
+ * first response arriving (the callback request; the POST's response read).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -47,6 +49,16 @@ interface Bot {
   stop(): Promise<void>;
 }
 
+/** The two ways interactions reach citebot. */
+type Transport = 'gateway' | 'HTTP';
+const TRANSPORTS: readonly Transport[] = ['gateway', 'HTTP'];
+
+/**
+ * At most this many signed POSTs in flight to the HTTP endpoint during a burst: a bounded load loop, as a busy server
+ * sees from Discord, rather than thousands of connections opened at once.
+ */
+const HTTP_IN_FLIGHT = 64;
+
 /** Where the benchmark compiles the bot: its own folder, so that it never touches a dist/ someone is running. */
 const BOT_BUILD_DIR = path.join(REPO_ROOT, '.cache', 'bench', 'bot');
 
@@ -69,6 +81,67 @@ async function compileBot(): Promise<string> {
   const main = path.join(BOT_BUILD_DIR, 'main.js');
   if (!existsSync(main)) throw new Error(`compiling the bot produced no ${path.relative(REPO_ROOT, main)}`);
   return main;
+}
+
+/** Stops a child process started by the benchmark, once. */
+function stopper(child: ChildProcess, exited: Promise<unknown>): () => Promise<void> {
+  return async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+}
+
+/**
+ * The HTTP server as `npm run serve` runs it (from the same build as the bot), answering the emulator's signed POSTs
+ * on a free port of 127.0.0.1, its REST calls (follow-ups, edits) going to the emulator.
+ */
+async function startServeProcess(emulator: DiscordEmulator, botMain: string, dataDir: string, mode: SearchMode): Promise<Bot> {
+  const child = spawn(process.execPath, [path.join(path.dirname(botMain), 'serve.js')], {
+    cwd: REPO_ROOT,
+    env: {
+      ...emulator.botEnvironment(dataDir),
+      DISCORD_PUBLIC_KEY: emulator.publicKey,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      ANSWER_LIMIT: '0',
+      // The benchmark is one address sending thousands of requests: the per-address limit would refuse most.
+      HTTP_RATE_LIMIT: '0',
+      SEARCH_MODE: mode,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = once(child, 'exit');
+  let logTail = '';
+  const listening = new Promise<string>((resolve) => {
+    let start = '';
+    let found = false;
+    // Read to the end, so that the log never fills the pipe; the first "listening" line names the port.
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      logTail = (logTail + chunk).slice(-2_000);
+      if (found) return;
+      start += chunk;
+      const line = start.split('\n').find((candidate) => candidate.includes('"msg":"listening"'));
+      if (line === undefined) return;
+      found = true;
+      resolve((JSON.parse(line) as { url: string }).url);
+    });
+  });
+  const failed = exited.then(([code]) => {
+    throw new Error(`the server exited with code ${code} before it was ready: ${stderr.trim()}\n${logTail.trim()}`);
+  });
+  const url = await Promise.race([listening, failed]);
+  const deadline = performance.now() + READY_TIMEOUT_MS;
+  while ((await fetch(`${url}healthz`).then((response) => response.status, () => 0)) !== 200) {
+    if (performance.now() > deadline) throw new Error('the server did not index the sources in time');
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, 100)), failed]);
+  }
+  failed.catch(() => {});
+  emulator.useInteractionsEndpoint(`${url}interactions`);
+  return { child, stop: stopper(child, exited) };
 }
 
 /** The bot as `npm start` runs it, with every setting given so that a developer's .env cannot interfere. */
@@ -99,15 +172,7 @@ async function startBotProcess(
   });
   await Promise.race([emulator.waitForReady(READY_TIMEOUT_MS), failed]);
   failed.catch(() => {});
-  return {
-    child,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-    },
-  };
+  return { child, stop: stopper(child, exited) };
 }
 
 /**
@@ -192,12 +257,30 @@ interface BurstResult {
   readonly benchCpuSeconds: number;
 }
 
-/** Interactions sent as fast as the gateway socket takes them, then every reply awaited. */
-async function burst(emulator: DiscordEmulator, bot: Bot, questions: readonly string[], total: number): Promise<BurstResult> {
+/**
+ * Interactions sent as fast as the transport takes them, then every reply awaited: on the gateway all at once; to
+ * the HTTP endpoint at most `inFlight` at a time, each sent when an earlier one has had its first response.
+ */
+async function burst(
+  emulator: DiscordEmulator,
+  bot: Bot,
+  questions: readonly string[],
+  total: number,
+  inFlight = Infinity,
+): Promise<BurstResult> {
   const botCpuBefore = cpuSecondsOf(bot.child.pid);
   const benchCpuBefore = process.cpuUsage();
   const exchanges: Exchange[] = [];
-  for (let index = 0; index < total; index++) exchanges.push(await ask(emulator, questions[index % questions.length] as string));
+  const waiting = new Set<Promise<unknown>>();
+  for (let index = 0; index < total; index++) {
+    if (waiting.size >= inFlight) await Promise.race(waiting);
+    const exchange = await ask(emulator, questions[index % questions.length] as string);
+    exchanges.push(exchange);
+    if (Number.isFinite(inFlight)) {
+      const first: Promise<unknown> = exchange.response(REPLY_TIMEOUT_MS).catch(() => undefined).finally(() => waiting.delete(first));
+      waiting.add(first);
+    }
+  }
   const lastSent = performance.now();
   const outcomes = await Promise.allSettled(exchanges.map((exchange) => exchange.response(REPLY_TIMEOUT_MS)));
   const answered = exchanges.filter((_, index) => outcomes[index]?.status === 'fulfilled');
@@ -247,16 +330,18 @@ async function burst(emulator: DiscordEmulator, bot: Bot, questions: readonly st
 }
 
 interface ModeResult {
+  readonly transport: Transport;
   readonly mode: SearchMode;
   readonly askLatencies: number[];
   readonly autocompleteLatencies: number[];
   readonly load: BurstResult;
 }
 
-/** One bot, in one search mode, from start to stop. */
+/** One bot (the gateway bot, or the HTTP server), in one search mode, from start to stop. */
 async function measureMode(
   options: DiscordOptions,
   botMain: string,
+  transport: Transport,
   mode: SearchMode,
   questions: readonly string[],
 ): Promise<ModeResult> {
@@ -271,14 +356,18 @@ async function measureMode(
   const emulator = await startEmulator();
   let bot: Bot | undefined;
   try {
-    bot = await startBotProcess(emulator, botMain, options.dataDir, mode);
+    bot =
+      transport === 'gateway'
+        ? await startBotProcess(emulator, botMain, options.dataDir, mode)
+        : await startServeProcess(emulator, botMain, options.dataDir, mode);
     await untilSearchIsComplete(emulator);
     const askLatencies = await sequentialLatencies(rounds, warmUp, (round) => ask(emulator, sequence(round)));
     const autocompleteLatencies = await sequentialLatencies(rounds, warmUp, (round) =>
       autocomplete(emulator, partialOf(sequence(round))),
     );
-    const load = await burst(emulator, bot, burstQuestions.length > 0 ? burstQuestions : questions, burstSize);
-    return { mode, askLatencies, autocompleteLatencies, load };
+    const inFlight = transport === 'HTTP' ? HTTP_IN_FLIGHT : Infinity;
+    const load = await burst(emulator, bot, burstQuestions.length > 0 ? burstQuestions : questions, burstSize, inFlight);
+    return { transport, mode, askLatencies, autocompleteLatencies, load };
   } finally {
     await bot?.stop();
     await emulator.close();
@@ -291,8 +380,9 @@ function sizesOf(options: DiscordOptions): { rounds: number; warmUp: number; bur
 
 function tables(results: readonly ModeResult[], burstSize: number): Table[] {
   const ms = (value: number) => fixed(value, 2);
-  const latencyRow = (mode: SearchMode, interaction: string, latencies: readonly number[]) => [
+  const latencyRow = ({ transport, mode }: ModeResult, interaction: string, latencies: readonly number[]) => [
     interaction,
+    transport,
     mode,
     count(latencies.length),
     ms(percentile(latencies, 0.5)),
@@ -303,16 +393,19 @@ function tables(results: readonly ModeResult[], burstSize: number): Table[] {
     cpuSeconds === undefined ? '–' : fixed((cpuSeconds * 1000) / Math.max(1, sent), 2);
   return [
     {
-      caption: 'INTERACTION_CREATE dispatched → interaction callback received, ms (one interaction at a time)',
-      columns: ['interaction', 'search', 'count', 'median', 'p99', 'max'],
+      caption: 'Interaction sent → first response received, ms (one interaction at a time)',
+      columns: ['interaction', 'transport', 'search', 'count', 'median', 'p99', 'max'],
       rows: [
-        ...results.map(({ mode, askLatencies }) => latencyRow(mode, '/ask', askLatencies)),
-        ...results.map(({ mode, autocompleteLatencies }) => latencyRow(mode, 'autocomplete', autocompleteLatencies)),
+        ...results.map((result) => latencyRow(result, '/ask', result.askLatencies)),
+        ...results.map((result) => latencyRow(result, 'autocomplete', result.autocompleteLatencies)),
       ],
     },
     {
-      caption: `${count(burstSize)} /ask interactions sent as fast as the gateway socket accepts them`,
+      caption:
+        `${count(burstSize)} /ask interactions sent as fast as each transport takes them ` +
+        `(gateway: all at once on its socket; HTTP: signed POSTs, at most ${HTTP_IN_FLIGHT} in flight)`,
       columns: [
+        'transport',
         'search',
         'all sent after s',
         'last reply after s',
@@ -328,7 +421,8 @@ function tables(results: readonly ModeResult[], burstSize: number): Table[] {
         'bot CPU ms each',
         'emulator CPU ms each',
       ],
-      rows: results.map(({ mode, load }) => [
+      rows: results.map(({ transport, mode, load }) => [
+        transport,
         mode,
         fixed(load.sendSeconds, 3),
         fixed(load.seconds, 2),
@@ -355,9 +449,11 @@ export async function measureDiscord(options: DiscordOptions): Promise<Section> 
   const modes = [DEFAULT_SEARCH_MODE, ...SEARCH_MODES.filter((mode) => mode !== DEFAULT_SEARCH_MODE)];
   const botMain = await compileBot();
   const results: ModeResult[] = [];
-  for (const mode of modes) results.push(await measureMode(options, botMain, mode, questions));
+  for (const transport of TRANSPORTS) {
+    for (const mode of modes) results.push(await measureMode(options, botMain, transport, mode, questions));
+  }
   return {
-    title: 'End to end through Discord',
+    title: 'End to end through Discord: the gateway and the HTTP interactions endpoint',
     intro: [
       'The real bot — `src/main.ts` compiled and run by Node as `npm start` runs it, discord.js included, with its ' +
         'production settings and log level but no fair-use limit per member (`ANSWER_LIMIT=0`) — in a process of its ' +
@@ -369,7 +465,10 @@ export async function measureDiscord(options: DiscordOptions): Promise<Section> 
         (fromBeir ? ', then SciFact and NFCorpus queries, which the seed documents mostly do not answer' : ', in turn') +
         '; autocomplete gets each question cut to 60% of its length. Latency is measured on the emulator side, from ' +
         'INTERACTION_CREATE written to the gateway socket to the callback request arriving, after ' +
-        `${warmUp} interactions of warm-up.`,
+        `${warmUp} interactions of warm-up. Then the same, over HTTP: \`src/serve.ts\` as \`npm run serve\` runs ` +
+        'it, from the same build, with `DISCORD_PUBLIC_KEY` set; the emulator signs each interaction (Ed25519) and ' +
+        'POSTs it to `/interactions` as Discord does, and latency is from the POST started to its response read ' +
+        '(the response body is the first response); deferred answers are completed through the webhook over REST.',
     ],
     tables: tables(results, burstSize),
     notes: [
@@ -381,7 +480,9 @@ export async function measureDiscord(options: DiscordOptions): Promise<Section> 
         'reply; its answer, filled in later, counts for “last reply after s”, “answers” and “/ask per second”, and ' +
         'the median and p99 are of first replies. “Repeats refused” counts interactions whose ' +
         'accepted reply the bot sent again (a request retried after its answer was late), which Discord refuses with ' +
-        '40060: the member still sees one reply.',
+        '40060: the member still sees one reply. Over HTTP a burst keeps at most ' +
+        `${HTTP_IN_FLIGHT} POSTs in flight, and an interaction's latency starts when its POST is sent; on the gateway ` +
+        'every interaction is sent at once and its latency includes its wait in the bot.',
     ],
   };
 }

@@ -9,6 +9,7 @@ import { DataFolderError, defaultSourceOptions } from './corpus/load.js';
 import { openLibrary, DEFAULT_TOP, type Library } from './library.js';
 import type { Answer, RankedPassage } from './answer/answer.js';
 import { citationLabel } from './answer/citation.js';
+import { toJson } from './answer/json.js';
 import { terminalProgress } from './semantic/progress.js';
 import { DEFAULT_VECTOR_CACHE_DIR } from './semantic/vector-store.js';
 import { BY_WORDS_WHILE_READING, NOT_IN_SOURCES, RELATED_ANSWER } from './messages.js';
@@ -31,30 +32,6 @@ Options:
                  ${DEFAULT_VECTOR_CACHE_DIR}; questions are answered once it is done
   --no-wait      hybrid only: answer at once, by words alone while the passages are still being read (each answer
                  says which search produced it), and stop reading when the questions are answered  -h, --help     this text`;
-
-/** The JSON contract of `--json`: stable field names, `file` relative to the data folder. */
-export function toJson(answer: Answer): object {
-  return {
-    question: answer.question,
-    answered: answer.answered,
-    verdict: answer.verdict,
-    search: answer.search,
-    results: answer.results.map((result) => ({
-      file: result.file,
-      title: result.title,
-      lines: [...result.lines],
-      score: Math.round(result.score * 10_000) / 10_000,
-      text: result.text,
-      quote: result.quote,
-      quoteLines: [...result.quoteLines],
-      // Where the passage stands, when its source says: a PDF's pages, a heading path, a link.
-      ...(result.page !== undefined && { page: result.page }),
-      ...(result.pageEnd !== undefined && { pageEnd: result.pageEnd }),
-      ...(result.section !== undefined && { section: [...result.section] }),
-      ...(result.url !== undefined && { url: result.url }),
-    })),
-  };
-}
 
 const BOLD = '\u001b[1m';
 const UNDERLINE = '\u001b[4m';

@@ -76,6 +76,43 @@ export interface BotConfig extends CoreConfig {
   readonly managedShards: readonly number[] | undefined;
 }
 
+/** Settings of `npm run serve`: the HTTP server (interactions endpoint, playground, JSON API, metrics). */
+export interface ServeConfig extends CoreConfig {
+  /** HOST: the address to listen on, default 127.0.0.1 (this machine only); 0.0.0.0 for every interface. */
+  readonly host: string;
+  /** PORT: the port to listen on, 0–65535, default 8080; 0 takes any free port (the log says which). */
+  readonly port: number;
+  /**
+   * DISCORD_PUBLIC_KEY: the application's public key (64 hex digits), which Discord's requests to the interactions
+   * endpoint are signed with. Unset: no /interactions route; the playground and the API still run.
+   */
+  readonly publicKey: string | undefined;
+  /** DISCORD_TOKEN: the bot's token, for pins; required with DISCORD_PUBLIC_KEY. Never logged. */
+  readonly token: string | undefined;
+  readonly sourceBaseUrl: string | undefined;
+  readonly logLevel: LogLevel;
+  /** DISCORD_API_URL: as for the bot; follow-ups, edits and pins go there. */
+  readonly apiUrl: string | undefined;
+  readonly answerCooldown: AnswerCooldownSettings | undefined;
+  readonly reloadDebounceMs: number;
+  /**
+   * HTTP_RATE_LIMIT requests per HTTP_RATE_LIMIT_SECONDS from one address, on the playground and /api (not on
+   * /interactions, which only Discord calls); undefined when HTTP_RATE_LIMIT is 0.
+   */
+  readonly rateLimit: RateLimitSettings | undefined;
+}
+
+/** At most `requests` requests per address in each `windowSeconds`. */
+export interface RateLimitSettings {
+  readonly requests: number;
+  readonly windowSeconds: number;
+}
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_HTTP_RATE_LIMIT = 60;
+export const DEFAULT_HTTP_RATE_LIMIT_SECONDS = 60;
+
 /** At most `answers` answers per member in any `windowMs`. */
 export interface AnswerCooldownSettings {
   readonly answers: number;
@@ -200,6 +237,56 @@ export function loadCoreConfig(env: Env = process.env, cwd = process.cwd()): Cor
   };
 }
 
+function logLevel(env: Env): LogLevel {
+  const level = (optional(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${level}").`);
+  }
+  return level as LogLevel;
+}
+
+function rateLimit(env: Env): RateLimitSettings | undefined {
+  const requests = integer(env, 'HTTP_RATE_LIMIT', DEFAULT_HTTP_RATE_LIMIT, 0, 100_000, 'requests per address, 0 for no limit');
+  const windowSeconds = integer(env, 'HTTP_RATE_LIMIT_SECONDS', DEFAULT_HTTP_RATE_LIMIT_SECONDS, 1, 3600, 'the time they are counted over');
+  return requests === 0 ? undefined : { requests, windowSeconds };
+}
+
+const HEX_KEY = /^[0-9a-f]{64}$/i;
+
+export function loadServeConfig(env: Env = process.env, cwd = process.cwd()): ServeConfig {
+  const publicKey = optional(env, 'DISCORD_PUBLIC_KEY');
+  if (publicKey !== undefined && !HEX_KEY.test(publicKey)) {
+    throw new ConfigError(
+      'DISCORD_PUBLIC_KEY must be 64 hexadecimal digits (Discord Developer Portal → your application → ' +
+        'General Information → Public Key), or empty to run without the interactions endpoint.',
+    );
+  }
+  const token = optional(env, 'DISCORD_TOKEN');
+  if (publicKey !== undefined && token === undefined) {
+    throw new ConfigError(
+      'DISCORD_TOKEN is not set: with DISCORD_PUBLIC_KEY the server answers Discord and needs the bot token to pin ' +
+        '(Discord Developer Portal → your application → Bot → Reset Token).',
+    );
+  }
+  const host = optional(env, 'HOST') ?? DEFAULT_HOST;
+  if (/\s|\/|^\[|\]$/.test(host)) {
+    throw new ConfigError(`HOST must be an address or host name such as ${DEFAULT_HOST} or 0.0.0.0 (got "${host}").`);
+  }
+  return {
+    ...loadCoreConfig(env, cwd),
+    host,
+    port: integer(env, 'PORT', DEFAULT_PORT, 0, 65_535, 'the port to listen on, 0 for any free one'),
+    publicKey,
+    token,
+    sourceBaseUrl: httpUrl(env, 'SOURCE_BASE_URL', 'https://github.com/you/your-sources/blob/main/data'),
+    logLevel: logLevel(env),
+    apiUrl: httpUrl(env, 'DISCORD_API_URL', 'http://127.0.0.1:8080/api'),
+    answerCooldown: answerCooldown(env),
+    reloadDebounceMs: integer(env, 'RELOAD_DEBOUNCE_MS', DEFAULT_RELOAD_DEBOUNCE_MS, 0, 60_000, 'milliseconds'),
+    rateLimit: rateLimit(env),
+  };
+}
+
 export function loadBotConfig(env: Env = process.env, cwd = process.cwd()): BotConfig {
   const token = optional(env, 'DISCORD_TOKEN');
   // With a .env in place, the token was left out of it or left empty there: copying .env.example would not help.
@@ -215,17 +302,13 @@ export function loadBotConfig(env: Env = process.env, cwd = process.cwd()): BotC
         '(Discord Developer Portal → your application → Bot → Reset Token).',
     );
   }
-  const logLevel = (optional(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}").`);
-  }
   return {
     ...loadCoreConfig(env, cwd),
     token,
     clientId: snowflake(env, 'DISCORD_CLIENT_ID', "your application's id"),
     guildId: snowflake(env, 'DISCORD_GUILD_ID', "your test server's id"),
     sourceBaseUrl: httpUrl(env, 'SOURCE_BASE_URL', 'https://github.com/you/your-sources/blob/main/data'),
-    logLevel: logLevel as LogLevel,
+    logLevel: logLevel(env),
     apiUrl: httpUrl(env, 'DISCORD_API_URL', 'http://127.0.0.1:8080/api'),
     answerCooldown: answerCooldown(env),
     reloadDebounceMs: integer(env, 'RELOAD_DEBOUNCE_MS', DEFAULT_RELOAD_DEBOUNCE_MS, 0, 60_000, 'milliseconds'),

@@ -1,5 +1,5 @@
 import dotenv from 'dotenv';
-import { ConfigError, loadBotConfig, type BotConfig } from './config.js';
+import { ConfigError, loadBotConfig, loadServeConfig, type BotConfig, type ServeConfig } from './config.js';
 
 /**
  * How the bot's processes end when they cannot go on, for whatever restarts them: systemd
@@ -23,6 +23,17 @@ export function botConfigOrExit(): BotConfig {
   dotenv.config({ quiet: true });
   try {
     return loadBotConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) exitWith(error.message, EXIT_CONFIG);
+    throw error;
+  }
+}
+
+/** The server's settings from the environment and `.env`, as `botConfigOrExit` reads the bot's. */
+export function serveConfigOrExit(): ServeConfig {
+  dotenv.config({ quiet: true });
+  try {
+    return loadServeConfig();
   } catch (error) {
     if (error instanceof ConfigError) exitWith(error.message, EXIT_CONFIG);
     throw error;

@@ -47,6 +47,9 @@ export function suggestedFor(mention: string): string {
 /** Said when a button or a suggestion names a passage that a reindex removed. */
 export const PASSAGE_GONE = 'That passage is no longer in the sources (they changed since). Ask again with `/ask`.';
 
+/** Said for a command this version of the bot does not have (Discord still offers it until commands are deployed). */
+export const UNKNOWN_COMMAND = "I don't know this command any more. It may have been removed in an update.";
+
 /** Said for a button whose custom_id this version of the bot does not understand. */
 export const OUT_OF_DATE = 'This button is out of date. Ask again with `/ask`.';
 

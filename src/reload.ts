@@ -37,6 +37,7 @@ export class LiveLibrary {
   readonly #logger: Logger;
   #running: Promise<ReloadResult> | undefined;
   #queued: Promise<ReloadResult> | undefined;
+  readonly #onReload: ((result: ReloadResult) => void)[] = [];
 
   constructor(initial: Library, open: OpenLibrary, logger: Logger) {
     this.#current = initial;
@@ -62,6 +63,11 @@ export class LiveLibrary {
     return this.#queued;
   }
 
+  /** Tells `listener` of every rebuild, whether it succeeded or not (the HTTP server counts them). */
+  onReload(listener: (result: ReloadResult) => void): void {
+    this.#onReload.push(listener);
+  }
+
   /** Rebuilds whenever files in the data folder are added, changed or removed, once they have been quiet for `debounceMs`. */
   watch(debounceMs: number): FolderWatch {
     const { dataDir } = this.#current;
@@ -76,8 +82,10 @@ export class LiveLibrary {
   }
 
   #start(trigger: string): Promise<ReloadResult> {
-    const run = this.#rebuild(trigger).finally(() => {
+    const run = this.#rebuild(trigger).then((result) => {
       if (this.#running === run) this.#running = undefined;
+      for (const listener of this.#onReload) listener(result);
+      return result;
     });
     this.#running = run;
     return run;

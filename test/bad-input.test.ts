@@ -8,10 +8,10 @@ import { embedLength, type APIEmbed } from 'discord.js';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DataFolderError } from '../src/corpus/load.js';
-import { parsePassageChoice, passageChoiceValue } from '../src/discord/commands/ask.js';
-import { answerMessage, matchesFor, pickedView, rankedView } from '../src/discord/components/answer-pages.js';
-import { buttonHandler } from '../src/discord/components/index.js';
-import { parseShowSourceCustomId } from '../src/discord/components/show-source.js';
+import { parsePassageChoice, passageChoiceValue } from '../src/interactions/commands/ask.js';
+import { answerMessage, matchesFor, pickedView, rankedView } from '../src/interactions/components/answer-pages.js';
+import { buttonHandler } from '../src/interactions/components/index.js';
+import { parseShowSourceCustomId } from '../src/interactions/components/show-source.js';
 import {
   AUTOCOMPLETE_CHOICE_LIMIT,
   BUTTON_LABEL_LIMIT,
@@ -62,7 +62,7 @@ describe('any string as a question', () => {
         if (view) {
           const message = answerMessage(view, sourceBaseUrl, true);
           expectWithinLimits(message.embeds);
-          for (const button of message.components.flatMap((row) => row.toJSON().components)) {
+          for (const button of message.components.flatMap((row) => row.components)) {
             expect('custom_id' in button && button.custom_id.length).toBeLessThanOrEqual(CUSTOM_ID_LIMIT);
             expect(('label' in button && button.label?.length) || 0).toBeLessThanOrEqual(BUTTON_LABEL_LIMIT);
           }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadBotConfig, loadCoreConfig } from '../src/config.js';
+import { ConfigError, loadBotConfig, loadCoreConfig, loadServeConfig } from '../src/config.js';
 import { DEFAULT_FUSION, DEFAULT_SEARCH_MODE } from '../src/semantic/hybrid.js';
 
 const TOKEN = { DISCORD_TOKEN: 'a-token' };
@@ -92,5 +92,28 @@ describe('web page settings', () => {
     expect(loadCoreConfig({ WEB_REFRESH_MINUTES: '15' }).webRefreshMs).toBe(900_000);
     expect(loadCoreConfig({ WEB_REFRESH_MINUTES: '0' }).webRefreshMs).toBe(0);
     expect(() => loadCoreConfig({ WEB_REFRESH_MINUTES: 'hourly' })).toThrow(/^WEB_REFRESH_MINUTES must be a whole number from 0 to 10080/);
+  });
+});
+
+describe('npm run serve settings', () => {
+  const KEY = 'a'.repeat(64);
+
+  it('listen on 127.0.0.1:8080, without the interactions endpoint, with no token or .env needed', () => {
+    const config = loadServeConfig({}, '/nonexistent');
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, publicKey: undefined, token: undefined });
+    expect(config.rateLimit).toEqual({ requests: 60, windowSeconds: 60 });
+  });
+
+  it('take HOST, PORT (0 for any free port) and the rate limit (0 for none)', () => {
+    const config = loadServeConfig({ HOST: '0.0.0.0', PORT: '0', HTTP_RATE_LIMIT: '0' });
+    expect(config).toMatchObject({ host: '0.0.0.0', port: 0, rateLimit: undefined });
+    expect(() => loadServeConfig({ PORT: '70000' })).toThrow(/^PORT must be a whole number from 0 to 65535/);
+    expect(() => loadServeConfig({ HOST: 'http://example.org' })).toThrow(/^HOST must be an address/);
+  });
+
+  it('need the bot token with DISCORD_PUBLIC_KEY, and a key of 64 hex digits', () => {
+    expect(loadServeConfig({ DISCORD_PUBLIC_KEY: KEY, DISCORD_TOKEN: 't' }).publicKey).toBe(KEY);
+    expect(() => loadServeConfig({ DISCORD_PUBLIC_KEY: KEY })).toThrow(/^DISCORD_TOKEN is not set: with DISCORD_PUBLIC_KEY/);
+    expect(() => loadServeConfig({ DISCORD_PUBLIC_KEY: 'abc', DISCORD_TOKEN: 't' })).toThrow(/^DISCORD_PUBLIC_KEY must be 64 hexadecimal digits/);
   });
 });

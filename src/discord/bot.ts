@@ -12,8 +12,9 @@ import { Agent } from 'undici';
 import type { BotConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import type { LiveLibrary } from '../reload.js';
-import { AnswerCooldown } from './cooldown.js';
-import { handleInteraction, type SharedServices } from './interactions.js';
+import { AnswerCooldown } from '../interactions/cooldown.js';
+import { handleInteraction, type SharedServices } from '../interactions/handle.js';
+import { fromDiscordJs } from './gateway-port.js';
 import { TurnTaking } from './turns.js';
 
 /** Without `answerCooldown` answers are not limited; without `managedShards` the bot runs the shards Discord recommends. */
@@ -138,7 +139,11 @@ function createClient(settings: DiscordSettings, services: SharedServices, overr
   const turns = new TurnTaking(TURN_MS);
   client.on(Events.InteractionCreate, (interaction) => {
     const receivedAt = performance.now();
-    turns.push(() => void handleInteraction(interaction, services, receivedAt));
+    turns.push(() => {
+      const port = fromDiscordJs(interaction);
+      // The bot registers no other kind of interaction (no modals, no select menus): those are ignored.
+      if (port) void handleInteraction(port, services, receivedAt);
+    });
   });
   client.on(Events.ClientReady, (ready) =>
     logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'connected to Discord'),

@@ -12,7 +12,7 @@ import {
   type RESTPutAPIApplicationCommandsResult,
 } from 'discord.js';
 import { ConfigError, loadBotConfig, type BotConfig } from '../config.js';
-import { commandDefinitions } from './commands/index.js';
+import { commandDefinitions } from '../interactions/commands/index.js';
 
 export type DeploySettings = Pick<BotConfig, 'token' | 'clientId' | 'guildId' | 'apiUrl'>;
 

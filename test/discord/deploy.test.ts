@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.js';
-import { commandDefinitions } from '../../src/discord/commands/index.js';
+import { commandDefinitions } from '../../src/interactions/commands/index.js';
 import { deployCommands, describeDeployment } from '../../src/discord/deploy.js';
 import { startEmulator, type DiscordEmulator } from './emulator/index.js';
 

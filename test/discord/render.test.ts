@@ -3,10 +3,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Answer, RankedPassage, TextRange } from '../../src/answer/answer.js';
 import type { Source } from '../../src/corpus/types.js';
-import { parsePassageChoice, passageChoiceValue } from '../../src/discord/commands/ask.js';
-import { answerMessage } from '../../src/discord/components/answer-pages.js';
-import { button } from '../../src/discord/components/buttons.js';
-import { postButtons } from '../../src/discord/components/post-match.js';
+import { parsePassageChoice, passageChoiceValue } from '../../src/interactions/commands/ask.js';
+import { answerMessage } from '../../src/interactions/components/answer-pages.js';
+import { button } from '../../src/interactions/components/buttons.js';
+import { postButtons } from '../../src/interactions/components/post-match.js';
 import {
   AUTOCOMPLETE_CHOICE_LIMIT,
   BUTTON_LABEL_LIMIT,
@@ -318,7 +318,7 @@ describe('custom_ids', () => {
       true,
     );
     const ids = [answer, { components: [postButtons([passage('a'), passage('b', { id: 'fedcba9876543210' })])] }]
-      .flatMap(({ components }) => components.flatMap((row) => row.toJSON().components))
+      .flatMap(({ components }) => components.flatMap((row) => row.components))
       .map((button) => ('custom_id' in button ? button.custom_id : ''));
     expect(ids).toEqual(['ask:previous:2', 'ask:next:4', 'src:0123456789abcdef', 'pin', 'post:0123456789abcdef', 'post:fedcba9876543210']);
     for (const id of ids) expect(id.length).toBeLessThanOrEqual(CUSTOM_ID_LIMIT);

@@ -35,6 +35,11 @@ export interface Exchange {
   readonly dispatchedAt: number;
   /** performance.now() when the first callback arrived. */
   readonly respondedAt?: number;
+  /**
+   * Delivered to an interactions endpoint: the status of the POST's response (then, if its body was refused as a
+   * callback, the status Discord's callback route would have answered).
+   */
+  readonly httpStatus?: number;
 }
 
 interface Waiter {
@@ -50,6 +55,7 @@ export class InteractionExchange implements Exchange {
   readonly calls: ExchangeCall[] = [];
   #dispatchedAt = Number.NaN;
   #respondedAt: number | undefined;
+  #httpStatus: number | undefined;
   readonly #waiters = new Set<Waiter>();
 
   constructor(
@@ -64,6 +70,14 @@ export class InteractionExchange implements Exchange {
 
   get respondedAt(): number | undefined {
     return this.#respondedAt;
+  }
+
+  get httpStatus(): number | undefined {
+    return this.#httpStatus;
+  }
+
+  recordHttpStatus(status: number): void {
+    this.#httpStatus = status;
   }
 
   markDispatched(): void {

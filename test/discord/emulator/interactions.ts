@@ -22,6 +22,14 @@ import type { UploadedFile } from './multipart.js';
 import type { RestReply } from './rest.js';
 import { assertValidMessage, autocompleteProblems } from './validation.js';
 
+/** How an interactions endpoint answered a POST. */
+export interface EndpointResponse {
+  readonly status: number;
+  json(): Promise<unknown>;
+  /** Reads the body to its end, unread, so that the connection can be used again. */
+  discard(): Promise<void>;
+}
+
 /** The parts of an INTERACTION_CREATE payload the emulator reads; anything may be missing in a malformed one. */
 interface LoosePayload {
   id?: unknown;
@@ -87,6 +95,8 @@ export class InteractionRegistry {
   readonly #records = new Map<string, InteractionRecord>();
   readonly #recordsByToken = new Map<string, InteractionRecord>();
   readonly #exchanges = new Set<InteractionExchange>();
+  /** Interactions being POSTed to an interactions endpoint, by token, until their response has been read. */
+  readonly #deliveries = new Map<string, Promise<void>>();
 
   constructor(store: MessageStore, botUser: APIUser, applicationId: string) {
     this.#store = store;
@@ -121,6 +131,41 @@ export class InteractionRegistry {
       this.#recordsByToken.set(token, record);
     }
     return exchange;
+  }
+
+  /** Resolves once the interaction with this token, if it is being delivered over HTTP, has had its response read. */
+  whenDelivered(token: string): Promise<void> {
+    return this.#deliveries.get(token) ?? Promise.resolve();
+  }
+
+  /**
+   * Delivers a tracked interaction as Discord does to an application with an interactions endpoint: a signed POST,
+   * whose 200 response body is the interaction's first callback. Resolves with the HTTP status once that is read.
+   */
+  deliver(exchange: InteractionExchange, post: () => Promise<EndpointResponse>): Promise<number> {
+    const delivery = (async () => {
+      const response = await post();
+      exchange.recordHttpStatus(response.status);
+      if (response.status !== 200) {
+        await response.discard();
+        return response.status;
+      }
+      const answer: unknown = await response.json();
+      const record = this.#records.get(exchange.interactionId);
+      try {
+        if (record !== undefined) this.callback(record.id, record.token, answer, [], false);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        exchange.recordHttpStatus(error.status);
+      }
+      return response.status;
+    })().catch(() => {
+      // Nothing listens there, or it closed the connection: Discord would show the member that it failed.
+      exchange.recordHttpStatus(0);
+      return 0;
+    });
+    this.#deliveries.set(exchange.token, delivery.then(() => undefined));
+    return delivery;
   }
 
   /** From now on the interaction behaves as if its 15 minutes were over. */

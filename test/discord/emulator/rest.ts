@@ -137,6 +137,8 @@ export class RestApi {
       .map((segment) => decodeURIComponent(segment));
     const headers = flattenHeaders(request);
     const raw = await readBody(request);
+    // An interaction answered over HTTP has its webhook once Discord has read the response to its POST, as here.
+    if (segments[0] === 'webhooks' && segments[2] !== undefined) await this.#options.interactions.whenDelivered(segments[2]);
 
     const recorded: RecordedRequest = {
       method,

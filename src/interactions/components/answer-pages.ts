@@ -1,10 +1,10 @@
-import { ButtonStyle, MessageFlags, type APIButtonComponentWithCustomId, type APIEmbed } from 'discord.js';
+import { ButtonStyle, type APIButtonComponentWithCustomId, type APIEmbed } from 'discord-api-types/v10';
 import type { Answer } from '../../answer/answer.js';
 import type { Passage } from '../../corpus/types.js';
 import type { Library } from '../../library.js';
 import type { ButtonHandler } from '../context.js';
-import { answerEmbed, questionFromTitle } from '../render/embeds.js';
-import { type ExplainedPassage, type MatchPosition } from '../render/quote.js';
+import { answerEmbed, questionFromTitle } from '../../discord/render/embeds.js';
+import { type ExplainedPassage, type MatchPosition } from '../../discord/render/quote.js';
 import { replyPrivately } from '../replies.js';
 import { MATCH_GONE, OUT_OF_DATE, PINNED_STAYS } from '../../messages.js';
 import { button, buttonRow, type ButtonRow } from './buttons.js';
@@ -106,13 +106,13 @@ export default {
     if (message.pinned) {
       return replyPrivately(interaction, PINNED_STAYS);
     }
-    const question = questionFromTitle(message.embeds[0]?.title);
+    const question = questionFromTitle(message.title);
     const answer = await matchesFor(library, question);
     const view = rankedView(question, answer, rank);
     if (!view) {
       return replyPrivately(interaction, MATCH_GONE);
     }
-    await interaction.update(answerMessage(view, sourceBaseUrl, !message.flags.has(MessageFlags.Ephemeral)));
+    await interaction.update(answerMessage(view, sourceBaseUrl, !message.ephemeral));
     return { answered: true };
   },
 } satisfies ButtonHandler;

@@ -1,7 +1,7 @@
-import { ButtonStyle } from 'discord.js';
+import { ButtonStyle } from 'discord-api-types/v10';
 import type { Passage } from '../../corpus/types.js';
 import type { ButtonHandler } from '../context.js';
-import { questionFromTitle } from '../render/embeds.js';
+import { questionFromTitle } from '../../discord/render/embeds.js';
 import { replyPrivately } from '../replies.js';
 import { OUT_OF_DATE, PASSAGE_GONE } from '../../messages.js';
 import { answerMessage, matchesFor, pickedView } from './answer-pages.js';
@@ -33,7 +33,7 @@ export default {
     if (!passageId) return replyPrivately(interaction, OUT_OF_DATE);
     const passage = library.passage(passageId);
     if (!passage) return replyPrivately(interaction, PASSAGE_GONE);
-    const question = questionFromTitle(interaction.message.embeds[0]?.title);
+    const question = questionFromTitle(interaction.message.title);
     const answer = await matchesFor(library, question);
     const view = pickedView(library, question, answer, passage);
     await interaction.reply(answerMessage(view, sourceBaseUrl, true));

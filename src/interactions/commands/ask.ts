@@ -1,15 +1,11 @@
-import {
-  InteractionContextType,
-  MessageFlags,
-  SlashCommandBuilder,
-  userMention,
-  type InteractionReplyOptions,
-} from 'discord.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { InteractionContextType } from 'discord-api-types/v10';
 import type { SlashCommand } from '../context.js';
+import type { NewMessage, OutgoingMessage } from '../port.js';
 import { answerMessage, matchesFor, pickedView, rankedView, relatedMessage } from '../components/answer-pages.js';
 import { postAnywayButtons } from '../components/post-related.js';
-import { AUTOCOMPLETE_CHOICE_LIMIT, AUTOCOMPLETE_CHOICES_LIMIT, INITIAL_RESPONSE_MS } from '../limits.js';
-import { fitQuestion, notFoundEmbed, suggestionName } from '../render/embeds.js';
+import { AUTOCOMPLETE_CHOICE_LIMIT, AUTOCOMPLETE_CHOICES_LIMIT, INITIAL_RESPONSE_MS } from '../../discord/limits.js';
+import { fitQuestion, notFoundEmbed, suggestionName } from '../../discord/render/embeds.js';
 import { replyPrivately } from '../replies.js';
 import { PASSAGE_GONE, RELATED_ANSWER, suggestedFor } from '../../messages.js';
 import { collapseWhitespace, cutAtWord } from '../../text.js';
@@ -35,6 +31,11 @@ export function parsePassageChoice(value: string): { passageId: string; question
  */
 const DEFER_WHEN_WAIT_EXCEEDS_MS = INITIAL_RESPONSE_MS / 3;
 
+/** A Discord mention of a user, `<@id>`. */
+function userMention(userId: string): string {
+  return `<@${userId}>`;
+}
+
 export default {
   data: new SlashCommandBuilder()
     .setName('ask')
@@ -54,9 +55,9 @@ export default {
   limitedPerMember: true,
 
   async execute(interaction, { library, sourceBaseUrl, logger }) {
-    const value = interaction.options.getString('question', true);
-    const hide = interaction.options.getBoolean('hide') ?? false;
-    const mention = interaction.options.getUser('mention');
+    const value = interaction.options.string('question') ?? '';
+    const hide = interaction.options.boolean('hide') ?? false;
+    const mention = interaction.options.userId('mention');
     const picked = parsePassageChoice(value);
     const question = fitQuestion(picked ? picked.question : value);
     logger.debug({ question }, 'question');
@@ -68,13 +69,13 @@ export default {
     }
 
     const deferred = library.questionWaitMs(question) > DEFER_WHEN_WAIT_EXCEEDS_MS;
-    if (deferred) await interaction.deferReply(hide ? { flags: MessageFlags.Ephemeral } : {});
+    if (deferred) await interaction.defer({ ephemeral: hide });
     // Said privately: once a public reply is deferred, its "thinking" message gives way to a private one.
-    const sayPrivately = async (message: Pick<InteractionReplyOptions, 'embeds' | 'content' | 'components'>) => {
-      if (!deferred) return void (await interaction.reply({ ...message, flags: MessageFlags.Ephemeral }));
-      if (hide) return void (await interaction.editReply(message));
-      await interaction.deleteReply();
-      await interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });
+    const sayPrivately = async (message: OutgoingMessage) => {
+      if (!deferred) return interaction.reply({ ...message, ephemeral: true });
+      if (hide) return interaction.editOriginal(message);
+      await interaction.deleteOriginal();
+      await interaction.followUp({ ...message, ephemeral: true });
     };
 
     const answer = await matchesFor(library, question);
@@ -88,35 +89,35 @@ export default {
         embeds: related.embeds,
         components: [...related.components, postAnywayButtons([closest])],
       });
-      return { answered: false };
+      return { answered: false, verdict: 'related' };
     }
     const view = passage ? pickedView(library, question, answer, passage) : rankedView(question, answer, 0);
     if (!view) {
       // Never a weak passage presented as an answer: say so, privately, and name the closest sources.
       await sayPrivately({ embeds: [notFoundEmbed(question, answer, sourceBaseUrl)] });
-      return { answered: false };
+      return { answered: false, verdict: answer.verdict };
     }
-    const message = {
+    const message: NewMessage = {
       ...answerMessage(view, sourceBaseUrl, !hide),
       ...(mention && {
-        content: suggestedFor(userMention(mention.id)),
-        allowedMentions: { users: [mention.id] },
+        content: suggestedFor(userMention(mention)),
+        allowedMentions: { users: [mention] },
       }),
     };
     if (!deferred) {
-      await interaction.reply({ ...message, ...(hide && { flags: MessageFlags.Ephemeral }) });
+      await interaction.reply({ ...message, ephemeral: hide });
     } else if (mention && !hide) {
       // An edited message pings no one: the suggestion is posted anew, so that the member it names is told.
-      await interaction.deleteReply();
+      await interaction.deleteOriginal();
       await interaction.followUp(message);
     } else {
-      await interaction.editReply(message);
+      await interaction.editOriginal(message);
     }
-    return { answered: true };
+    return { answered: true, verdict: 'answer' };
   },
 
   async autocomplete(interaction, { library, logger }) {
-    const typed = interaction.options.getFocused().trim();
+    const typed = interaction.focused.trim();
     logger.debug({ question: typed }, 'suggestions');
     const suggestions = typed ? library.suggest(typed, AUTOCOMPLETE_CHOICES_LIMIT) : [];
     await interaction.respond(

@@ -1,15 +1,13 @@
 import {
   ButtonStyle,
-  ComponentType,
-  DiscordAPIError,
-  MessageFlags,
   PermissionFlagsBits,
   RESTJSONErrorCodes,
   type APIButtonComponentWithCustomId,
-  type ButtonInteraction,
-} from 'discord.js';
+} from 'discord-api-types/v10';
 import type { ButtonHandler } from '../context.js';
-import { AUDIT_LOG_REASON_LIMIT, BUTTON_LABEL_LIMIT } from '../limits.js';
+import type { ButtonInteraction } from '../port.js';
+import { discordErrorCode } from '../discord-errors.js';
+import { AUDIT_LOG_REASON_LIMIT, BUTTON_LABEL_LIMIT } from '../../discord/limits.js';
 import { replyPrivately } from '../replies.js';
 import { cutAtWord } from '../../text.js';
 import { button, buttonRow, type ButtonRow } from './buttons.js';
@@ -17,7 +15,6 @@ import { parseShowSourceCustomId, showSourceButton } from './show-source.js';
 import { ALREADY_PINNED, cannotPin, NOT_A_MODERATOR, OUT_OF_DATE, PINS_FULL } from '../../messages.js';
 
 const PIN_CUSTOM_ID = 'pin';
-
 
 /** The permissions the bot itself needs to pin in a channel, with the names the server settings show. */
 const PIN_PERMISSIONS = [
@@ -38,26 +35,24 @@ function pinnedButton(moderator: string): APIButtonComponentWithCustomId {
   });
 }
 
-function moderatorName(interaction: ButtonInteraction): string {
-  const { member } = interaction;
-  if (member && 'displayName' in member) return member.displayName;
-  return member?.nick ?? interaction.user.displayName;
-}
-
 /**
  * A pinned answer is frozen: "Next match" and "Previous" would change what the pin shows, so they go;
  * "Show source" stays and the pin button says who pinned it.
  */
 function pinnedComponents(interaction: ButtonInteraction, moderator: string): ButtonRow {
-  const passageId = interaction.message.components
-    .flatMap((current) => (current.type === ComponentType.ActionRow ? current.components : []))
-    .map((component) => (component.type === ComponentType.Button ? parseShowSourceCustomId(component.customId ?? '') : undefined))
-    .find((id) => id !== undefined);
+  const passageId = interaction.message.customIds.map(parseShowSourceCustomId).find((id) => id !== undefined);
   return buttonRow([...(passageId ? [showSourceButton(passageId)] : []), pinnedButton(moderator)]);
 }
 
 function isDiscordError(error: unknown, code: number): boolean {
-  return error instanceof DiscordAPIError && error.code === code;
+  return discordErrorCode(error) === code;
+}
+
+/** Whether `permissions` grant `flag`: Administrator grants every permission. */
+function has(permissions: bigint | undefined, flag: bigint): boolean {
+  if (permissions === undefined) return false;
+  const { Administrator } = PermissionFlagsBits;
+  return (permissions & flag) === flag || (permissions & Administrator) === Administrator;
 }
 
 /** "📌 Pin": moderators pin the answer; everyone else, and a bot without the permissions, is told why not. */
@@ -65,19 +60,18 @@ export default {
   family: PIN_CUSTOM_ID,
   async execute(interaction) {
     if (interaction.customId !== PIN_CUSTOM_ID) return replyPrivately(interaction, OUT_OF_DATE);
-    // memberPermissions comes with the interaction (the member's permissions in this channel); null outside a server.
-    if (!interaction.memberPermissions?.has(PermissionFlagsBits.PinMessages)) {
+    // The member's permissions in this channel come with the interaction (undefined outside a server).
+    if (!has(interaction.memberPermissions, PermissionFlagsBits.PinMessages)) {
       return replyPrivately(interaction, NOT_A_MODERATOR);
     }
-    const missing = PIN_PERMISSIONS.filter(([flag]) => !interaction.appPermissions.has(flag)).map(([, name]) => name);
+    const missing = PIN_PERMISSIONS.filter(([flag]) => !has(interaction.appPermissions, flag)).map(([, name]) => name);
     if (missing.length > 0) return replyPrivately(interaction, cannotPin(missing));
     if (interaction.message.pinned) return replyPrivately(interaction, ALREADY_PINNED);
 
-    const moderator = moderatorName(interaction);
     const { user } = interaction;
     await interaction.deferUpdate();
     try {
-      await interaction.message.pin(cutAtWord(`Answer pinned by ${user.username} (${user.id})`, AUDIT_LOG_REASON_LIMIT));
+      await interaction.pinMessage(cutAtWord(`Answer pinned by ${user.username} (${user.id})`, AUDIT_LOG_REASON_LIMIT));
     } catch (error) {
       const notice = isDiscordError(error, RESTJSONErrorCodes.MaximumNumberOfPinsReachedForTheChannel)
         ? PINS_FULL
@@ -85,9 +79,9 @@ export default {
           ? cannotPin(PIN_PERMISSIONS.map(([, name]) => name))
           : undefined;
       if (!notice) throw error;
-      await interaction.followUp({ content: notice, flags: MessageFlags.Ephemeral });
+      await interaction.followUp({ content: notice, ephemeral: true });
       return;
     }
-    await interaction.editReply({ components: [pinnedComponents(interaction, moderator)] });
+    await interaction.editOriginal({ components: [pinnedComponents(interaction, user.displayName)] });
   },
 } satisfies ButtonHandler;

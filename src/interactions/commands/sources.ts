@@ -1,4 +1,5 @@
-import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { InteractionContextType } from 'discord-api-types/v10';
 import type { SlashCommand } from '../context.js';
 import { sourcesMessage } from '../components/sources-pages.js';
 
@@ -9,6 +10,6 @@ export default {
     .setContexts(InteractionContextType.Guild),
 
   async execute(interaction, { library }) {
-    await interaction.reply({ ...sourcesMessage(library, 0), flags: MessageFlags.Ephemeral });
+    await interaction.reply({ ...sourcesMessage(library, 0), ephemeral: true });
   },
 } satisfies SlashCommand;

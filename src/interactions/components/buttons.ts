@@ -3,12 +3,11 @@ import {
   ComponentType,
   type APIActionRowComponent,
   type APIButtonComponentWithCustomId,
-  type JSONEncodable,
-} from 'discord.js';
-import { BUTTON_LABEL_LIMIT, CUSTOM_ID_LIMIT } from '../limits.js';
+} from 'discord-api-types/v10';
+import { BUTTON_LABEL_LIMIT, CUSTOM_ID_LIMIT } from '../../discord/limits.js';
 
-/** A row of buttons, as discord.js sends it (it calls `toJSON`) and as tests read it back. */
-export type ButtonRow = JSONEncodable<APIActionRowComponent<APIButtonComponentWithCustomId>>;
+/** A row of buttons, as Discord takes it. */
+export type ButtonRow = APIActionRowComponent<APIButtonComponentWithCustomId>;
 
 export interface ButtonOptions {
   /** A Unicode emoji shown before the label. */
@@ -43,6 +42,5 @@ export function button(
 }
 
 export function buttonRow(buttons: readonly APIButtonComponentWithCustomId[]): ButtonRow {
-  const row: APIActionRowComponent<APIButtonComponentWithCustomId> = { type: ComponentType.ActionRow, components: [...buttons] };
-  return { toJSON: () => row };
+  return { type: ComponentType.ActionRow, components: [...buttons] };
 }

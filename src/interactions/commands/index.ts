@@ -1,4 +1,4 @@
-import type { RESTPostAPIApplicationCommandsJSONBody } from 'discord.js';
+import type { RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import type { MessageCommand, SlashCommand } from '../context.js';
 import ask from './ask.js';
 import findInSources from './find-in-sources.js';

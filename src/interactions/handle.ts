@@ -1,31 +1,45 @@
-import {
-  DiscordAPIError,
-  InteractionType,
-  MessageFlags,
-  RESTJSONErrorCodes,
-  type AutocompleteInteraction,
-  type ButtonInteraction,
-  type ChatInputCommandInteraction,
-  type Interaction,
-  type MessageContextMenuCommandInteraction,
-  type RepliableInteraction,
-} from 'discord.js';
+import { RESTJSONErrorCodes } from 'discord-api-types/v10';
+import type { Verdict } from '../answer/verdict.js';
 import type { Logger } from '../log.js';
 import type { LiveLibrary } from '../reload.js';
 import type { HandlerContext, Outcome } from './context.js';
+import { discordErrorCode } from './discord-errors.js';
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  CommandInteraction,
+  Interaction,
+  MessageCommandInteraction,
+  RepliableInteraction,
+} from './port.js';
 import { messageCommand, slashCommand } from './commands/index.js';
 import { buttonHandler, customIdFamily } from './components/index.js';
 import { slowDownNotice, type AnswerCooldown } from './cooldown.js';
 import { replyPrivately } from './replies.js';
-import { OUT_OF_DATE, SOMETHING_WENT_WRONG } from '../messages.js';
+import { OUT_OF_DATE, SOMETHING_WENT_WRONG, UNKNOWN_COMMAND } from '../messages.js';
 
-/** What the bot shares between interactions. */
+/** How one interaction ended, for the log line and the metrics. */
+export type InteractionResult = 'answered' | 'not-answered' | 'slowed-down' | 'done' | 'expired' | 'failed';
+
+/** One handled interaction, as the metrics count it. */
+export interface HandledInteraction {
+  readonly kind: Interaction['kind'];
+  readonly name: string;
+  readonly result: InteractionResult;
+  /** For a question asked: the verdict on it. */
+  readonly verdict: Verdict | undefined;
+  readonly seconds: number;
+}
+
+/** What the bot shares between interactions, whichever transport brought them. */
 export interface SharedServices {
   readonly live: LiveLibrary;
   /** Undefined when answers are not limited. */
   readonly cooldown: AnswerCooldown | undefined;
   readonly sourceBaseUrl: string | undefined;
   readonly logger: Logger;
+  /** Told of every interaction once it is handled (the HTTP server's metrics). */
+  readonly onHandled?: (handled: HandledInteraction) => void;
 }
 
 /** How the log line of an interaction ends up. */
@@ -34,14 +48,8 @@ interface LoggedOutcome extends Outcome {
   readonly slowedDown?: boolean;
 }
 
-const UNKNOWN_COMMAND = "I don't know this command any more. It may have been removed in an update.";
-
-function describeInteraction(interaction: Interaction): { kind: string; name: string } {
-  if (interaction.isChatInputCommand()) return { kind: 'command', name: interaction.commandName };
-  if (interaction.isAutocomplete()) return { kind: 'autocomplete', name: interaction.commandName };
-  if (interaction.isMessageContextMenuCommand()) return { kind: 'message-command', name: interaction.commandName };
-  if (interaction.isButton()) return { kind: 'button', name: customIdFamily(interaction.customId) };
-  return { kind: InteractionType[interaction.type] ?? 'unknown', name: '' };
+function nameOf(interaction: Interaction): string {
+  return interaction.kind === 'button' ? customIdFamily(interaction.customId) : interaction.commandName;
 }
 
 /**
@@ -55,8 +63,9 @@ const UNANSWERABLE: ReadonlySet<number | string> = new Set([
   RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged,
 ]);
 
-function isUnanswerable(error: unknown): error is DiscordAPIError {
-  return error instanceof DiscordAPIError && UNANSWERABLE.has(error.code);
+function isUnanswerable(error: unknown): boolean {
+  const code = discordErrorCode(error);
+  return code !== undefined && UNANSWERABLE.has(code);
 }
 
 /** Fair use: false, once the member has been told when to try again, when they have had their share for now. */
@@ -68,8 +77,8 @@ async function admitted(interaction: RepliableInteraction, cooldown: AnswerCoold
   return false;
 }
 
-async function onChatInputCommand(
-  interaction: ChatInputCommandInteraction,
+async function onCommand(
+  interaction: CommandInteraction,
   context: HandlerContext,
   cooldown: AnswerCooldown | undefined,
 ): Promise<LoggedOutcome | void> {
@@ -86,7 +95,7 @@ async function onAutocomplete(interaction: AutocompleteInteraction, context: Han
 }
 
 async function onMessageCommand(
-  interaction: MessageContextMenuCommandInteraction,
+  interaction: MessageCommandInteraction,
   context: HandlerContext,
   cooldown: AnswerCooldown | undefined,
 ): Promise<LoggedOutcome | void> {
@@ -102,26 +111,31 @@ async function onButton(interaction: ButtonInteraction, context: HandlerContext)
   return handler.execute(interaction, context);
 }
 
-/** The bot registers no other kind of interaction (no modals, no select menus): those are ignored. */
-async function route(
+function route(
   interaction: Interaction,
   context: HandlerContext,
   cooldown: AnswerCooldown | undefined,
 ): Promise<LoggedOutcome | void> {
-  if (interaction.isChatInputCommand()) return onChatInputCommand(interaction, context, cooldown);
-  if (interaction.isAutocomplete()) return onAutocomplete(interaction, context);
-  if (interaction.isMessageContextMenuCommand()) return onMessageCommand(interaction, context, cooldown);
-  if (interaction.isButton()) return onButton(interaction, context);
+  switch (interaction.kind) {
+    case 'command':
+      return onCommand(interaction, context, cooldown);
+    case 'autocomplete':
+      return onAutocomplete(interaction, context);
+    case 'message-command':
+      return onMessageCommand(interaction, context, cooldown);
+    case 'button':
+      return onButton(interaction, context);
+  }
 }
 
 /** One ephemeral "something went wrong", as a reply or a follow-up depending on what the handler had already sent. */
 async function apologise(interaction: Interaction, logger: Logger): Promise<void> {
   try {
-    if (interaction.isAutocomplete()) {
+    if (interaction.kind === 'autocomplete') {
       if (!interaction.responded) await interaction.respond([]);
-    } else if (interaction.isRepliable()) {
-      const notice = { content: SOMETHING_WENT_WRONG, flags: MessageFlags.Ephemeral } as const;
-      if (interaction.replied || interaction.deferred) await interaction.followUp(notice);
+    } else {
+      const notice = { content: SOMETHING_WENT_WRONG, ephemeral: true } as const;
+      if (interaction.responded) await interaction.followUp(notice);
       else await interaction.reply(notice);
     }
   } catch (error) {
@@ -129,16 +143,19 @@ async function apologise(interaction: Interaction, logger: Logger): Promise<void
   }
 }
 
-function responded(interaction: Interaction): boolean {
-  if (interaction.isAutocomplete()) return interaction.responded;
-  return interaction.isRepliable() && (interaction.replied || interaction.deferred);
+function resultOf(outcome: LoggedOutcome | void, failed: boolean, expired: boolean): InteractionResult {
+  if (expired) return 'expired';
+  if (failed) return 'failed';
+  if (outcome?.slowedDown) return 'slowed-down';
+  if (outcome?.answered === undefined) return 'done';
+  return outcome.answered ? 'answered' : 'not-answered';
 }
 
 /**
- * Runs the handler of one interaction. Whatever it throws is logged with its context and turned into an apology to
- * the member, so that no handler can take the bot down. Logs one line per interaction, with its latency from
- * `receivedAt` (when it arrived, before waiting for its turn); never the question (that is for debug level, in the
- * handlers).
+ * Runs the handler of one interaction, from either transport. Whatever it throws is logged with its context and
+ * turned into an apology to the member, so that no handler can take the bot down. Logs one line per interaction, with
+ * its latency from `receivedAt` (when it arrived, before waiting for its turn); never the question (that is for debug
+ * level, in the handlers).
  */
 export async function handleInteraction(
   interaction: Interaction,
@@ -152,31 +169,37 @@ export async function handleInteraction(
     sourceBaseUrl,
     logger,
   };
-  const { kind, name } = describeInteraction(interaction);
-  let result: LoggedOutcome | void = undefined;
+  const { kind } = interaction;
+  const name = nameOf(interaction);
+  let outcome: LoggedOutcome | void = undefined;
   let failed = false;
+  let expired = false;
   try {
-    result = await route(interaction, context, cooldown);
+    outcome = await route(interaction, context, cooldown);
   } catch (error) {
     failed = true;
     if (isUnanswerable(error)) {
+      expired = true;
       logger.warn({ err: error, id: interaction.id, kind, name }, 'the interaction expired or was answered already');
     } else {
       logger.error({ err: error, id: interaction.id, kind, name }, 'interaction failed');
       await apologise(interaction, logger);
     }
   }
+  const seconds = (performance.now() - receivedAt) / 1000;
   logger.info(
     {
       id: interaction.id,
       kind,
       name,
-      latencyMs: Math.round((performance.now() - receivedAt) * 10) / 10,
-      answered: result?.answered,
-      ...(result?.slowedDown && { slowedDown: true }),
-      responded: responded(interaction),
+      latencyMs: Math.round(seconds * 10_000) / 10,
+      answered: outcome?.answered,
+      verdict: outcome?.verdict,
+      ...(outcome?.slowedDown && { slowedDown: true }),
+      responded: interaction.responded,
       failed,
     },
     'interaction',
   );
+  services.onHandled?.({ kind, name, result: resultOf(outcome, failed, expired), verdict: outcome?.verdict, seconds });
 }

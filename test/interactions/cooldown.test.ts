@@ -1,8 +1,8 @@
 import type { APIMessage } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AnswerCooldown, slowDownNotice } from '../../src/discord/cooldown.js';
-import type { FixtureMember } from './emulator/index.js';
-import { EPHEMERAL, logLineOf, option, shown, startHarness, type Harness } from './harness.js';
+import { AnswerCooldown, slowDownNotice } from '../../src/interactions/cooldown.js';
+import type { FixtureMember } from '../discord/emulator/index.js';
+import { EPHEMERAL, logLineOf, option, shown, startHarness, type Harness } from '../discord/harness.js';
 
 describe('AnswerCooldown', () => {
   const settings = { answers: 5, windowMs: 10_000 };

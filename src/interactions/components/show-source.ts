@@ -1,7 +1,7 @@
-import { ButtonStyle, MessageFlags, type APIButtonComponentWithCustomId } from 'discord.js';
+import { ButtonStyle, type APIButtonComponentWithCustomId } from 'discord-api-types/v10';
 import { originalAttachment } from '../attachments.js';
 import type { ButtonHandler } from '../context.js';
-import { sourceContextEmbed } from '../render/embeds.js';
+import { sourceContextEmbed } from '../../discord/render/embeds.js';
 import { replyPrivately } from '../replies.js';
 import { OUT_OF_DATE, PASSAGE_GONE } from '../../messages.js';
 import { button } from './buttons.js';
@@ -37,7 +37,7 @@ export default {
     await interaction.reply({
       embeds: [sourceContextEmbed(passage, library.neighbours(passage, CONTEXT_RADIUS), sourceBaseUrl, note)],
       files,
-      flags: MessageFlags.Ephemeral,
+      ephemeral: true,
     });
   },
 } satisfies ButtonHandler;

@@ -1,8 +1,8 @@
-import { ButtonStyle } from 'discord.js';
+import { ButtonStyle } from 'discord-api-types/v10';
 import type { Passage } from '../../corpus/types.js';
 import { OUT_OF_DATE, PASSAGE_GONE, RELATED_ANSWER, RELATED_POST_LABEL } from '../../messages.js';
 import type { ButtonHandler } from '../context.js';
-import { questionFromTitle } from '../render/embeds.js';
+import { questionFromTitle } from '../../discord/render/embeds.js';
 import { replyPrivately } from '../replies.js';
 import { matchesFor, pickedView, relatedMessage } from './answer-pages.js';
 import { button, buttonRow, type ButtonRow } from './buttons.js';
@@ -38,7 +38,7 @@ export default {
     if (!passageId) return replyPrivately(interaction, OUT_OF_DATE);
     const passage = library.passage(passageId);
     if (!passage) return replyPrivately(interaction, PASSAGE_GONE);
-    const question = questionFromTitle(interaction.message.embeds[0]?.title);
+    const question = questionFromTitle(interaction.message.title);
     const view = pickedView(library, question, await matchesFor(library, question), passage);
     await interaction.reply({ content: RELATED_ANSWER, ...relatedMessage(view, sourceBaseUrl) });
     return { answered: false };

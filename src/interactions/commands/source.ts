@@ -1,13 +1,14 @@
-import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { InteractionContextType } from 'discord-api-types/v10';
 import type { Source } from '../../corpus/types.js';
 import type { Library } from '../../library.js';
 import type { SlashCommand } from '../context.js';
 import { originalAttachment } from '../attachments.js';
-import { AUTOCOMPLETE_CHOICE_LIMIT, AUTOCOMPLETE_CHOICES_LIMIT } from '../limits.js';
-import { lineCount, sourceEmbed } from '../render/embeds.js';
+import { AUTOCOMPLETE_CHOICE_LIMIT, AUTOCOMPLETE_CHOICES_LIMIT } from '../../discord/limits.js';
+import { lineCount, sourceEmbed } from '../../discord/render/embeds.js';
 import { replyPrivately } from '../replies.js';
 import { collapseWhitespace, cutAtWord } from '../../text.js';
-import { escapeText } from '../text.js';
+import { escapeText } from '../../discord/text.js';
 import { lineIsPastEnd, noPassageToQuote, noSuchSource } from '../../messages.js';
 
 /** A file name the member typed is echoed back in an error, briefly. */
@@ -37,25 +38,25 @@ export default {
     ),
 
   async execute(interaction, { library, sourceBaseUrl }) {
-    const name = interaction.options.getString('file', true);
-    const line = interaction.options.getInteger('line');
+    const name = interaction.options.string('file') ?? '';
+    const line = interaction.options.integer('line');
     const source = findSource(library, name.trim());
     if (!source) {
       return replyPrivately(interaction, noSuchSource(escapeText(cutAtWord(name, NAME_SHOWN_CHARS))));
     }
     const lines = lineCount(source.text);
-    if (line !== null && line > lines) {
+    if (line !== undefined && line > lines) {
       return replyPrivately(interaction, lineIsPastEnd(escapeText(source.file), lines, line));
     }
     const passages = library.passagesOf(source.file);
-    const passage = line === null ? passages[0] : library.passageAtLine(source.file, line);
+    const passage = line === undefined ? passages[0] : library.passageAtLine(source.file, line);
     if (!passage) return replyPrivately(interaction, noPassageToQuote(escapeText(source.file)));
     const { files, note } = await originalAttachment(library, source);
     await interaction.reply({ embeds: [sourceEmbed(source, passage, passages.length, sourceBaseUrl, note)], files });
   },
 
   async autocomplete(interaction, { library }) {
-    const typed = interaction.options.getFocused().trim().toLowerCase();
+    const typed = interaction.focused.trim().toLowerCase();
     const choices = library.sources
       // A choice's value is at most 100 characters: a longer path can still be typed in full.
       .filter(({ file }) => file.length <= AUTOCOMPLETE_CHOICE_LIMIT)

@@ -1,4 +1,5 @@
-import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { InteractionContextType } from 'discord-api-types/v10';
 import type { ReloadResult } from '../../reload.js';
 import type { SlashCommand } from '../context.js';
 
@@ -53,7 +54,7 @@ export default {
 
   async execute(interaction, { reindex }) {
     // A large data folder takes longer to index than the 3 s Discord gives a first response.
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    await interaction.editReply(reindexReport(await reindex()));
+    await interaction.defer({ ephemeral: true });
+    await interaction.editOriginal({ content: reindexReport(await reindex()) });
   },
 } satisfies SlashCommand;

@@ -1,8 +1,8 @@
-import { ButtonStyle, type APIEmbed } from 'discord.js';
+import { ButtonStyle, type APIEmbed } from 'discord-api-types/v10';
 import type { Library } from '../../library.js';
 import type { ButtonHandler } from '../context.js';
 import { describeSearch } from '../../semantic/progress.js';
-import { pageCount, sourcesPageEmbed, SOURCES_PER_PAGE, type SourceEntry } from '../render/embeds.js';
+import { pageCount, sourcesPageEmbed, SOURCES_PER_PAGE, type SourceEntry } from '../../discord/render/embeds.js';
 import { replyPrivately } from '../replies.js';
 import { OUT_OF_DATE } from '../../messages.js';
 import { button, buttonRow, type ButtonRow } from './buttons.js';

@@ -1,14 +1,10 @@
-import {
-  ApplicationCommandType,
-  ContextMenuCommandBuilder,
-  InteractionContextType,
-  MessageFlags,
-} from 'discord.js';
+import { ContextMenuCommandBuilder } from '@discordjs/builders';
+import { ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
 import type { MessageCommand } from '../context.js';
 import { matchesFor } from '../components/answer-pages.js';
 import { postButtons } from '../components/post-match.js';
 import { postAnywayButtons } from '../components/post-related.js';
-import { answerEmbeds, fitQuestion, notFoundEmbed } from '../render/embeds.js';
+import { answerEmbeds, fitQuestion, notFoundEmbed } from '../../discord/render/embeds.js';
 import { replyPrivately } from '../replies.js';
 import { NO_TEXT_TO_LOOK_UP, RELATED_CLAIM } from '../../messages.js';
 
@@ -27,7 +23,7 @@ export default {
   limitedPerMember: true,
 
   async execute(interaction, { library, sourceBaseUrl, logger }) {
-    const question = fitQuestion(interaction.targetMessage.content);
+    const question = fitQuestion(interaction.targetContent);
     if (!question) {
       await replyPrivately(interaction, NO_TEXT_TO_LOOK_UP);
       return { answered: false };
@@ -41,20 +37,20 @@ export default {
         content: RELATED_CLAIM,
         embeds: answerEmbeds(question, shown, sourceBaseUrl),
         components: [postAnywayButtons(shown)],
-        flags: MessageFlags.Ephemeral,
+        ephemeral: true,
       });
-      return { answered: false };
+      return { answered: false, verdict: 'related' };
     }
     if (!answer.answered) {
-      await interaction.reply({ embeds: [notFoundEmbed(question, answer, sourceBaseUrl)], flags: MessageFlags.Ephemeral });
-      return { answered: false };
+      await interaction.reply({ embeds: [notFoundEmbed(question, answer, sourceBaseUrl)], ephemeral: true });
+      return { answered: false, verdict: answer.verdict };
     }
     const shown = answer.results.slice(0, MATCHES_SHOWN);
     await interaction.reply({
       embeds: answerEmbeds(question, shown, sourceBaseUrl),
       components: [postButtons(shown)],
-      flags: MessageFlags.Ephemeral,
+      ephemeral: true,
     });
-    return { answered: true };
+    return { answered: true, verdict: 'answer' };
   },
 } satisfies MessageCommand;

@@ -1,14 +1,9 @@
-import type {
-  AutocompleteInteraction,
-  ButtonInteraction,
-  ChatInputCommandInteraction,
-  ContextMenuCommandBuilder,
-  MessageContextMenuCommandInteraction,
-  RESTPostAPIApplicationCommandsJSONBody,
-} from 'discord.js';
+import type { RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import type { Verdict } from '../answer/verdict.js';
 import type { Library } from '../library.js';
 import type { Logger } from '../log.js';
 import type { ReloadResult } from '../reload.js';
+import type { ButtonInteraction, CommandInteraction, AutocompleteInteraction, MessageCommandInteraction } from './port.js';
 
 /** What every handler gets besides its interaction. */
 export interface HandlerContext {
@@ -24,10 +19,12 @@ export interface HandlerContext {
   readonly logger: Logger;
 }
 
-/** What a handler reports for the interaction's log line. */
+/** What a handler reports for the interaction's log line and metrics. */
 export interface Outcome {
   /** Whether the sources answered (for handlers that answer a question). */
   readonly answered?: boolean;
+  /** For a question asked (/ask, Find in sources): what the sources made of it. */
+  readonly verdict?: Verdict;
 }
 
 interface CommandDefinition {
@@ -39,15 +36,15 @@ export interface SlashCommand {
   readonly data: CommandDefinition;
   /** Each use counts against the member's share of answers (fair use); autocomplete never does. */
   readonly limitedPerMember?: boolean;
-  execute(interaction: ChatInputCommandInteraction, context: HandlerContext): Promise<Outcome | void>;
+  execute(interaction: CommandInteraction, context: HandlerContext): Promise<Outcome | void>;
   autocomplete?(interaction: AutocompleteInteraction, context: HandlerContext): Promise<void>;
 }
 
 export interface MessageCommand {
-  readonly data: ContextMenuCommandBuilder;
+  readonly data: CommandDefinition;
   /** Each use counts against the member's share of answers (fair use). */
   readonly limitedPerMember?: boolean;
-  execute(interaction: MessageContextMenuCommandInteraction, context: HandlerContext): Promise<Outcome | void>;
+  execute(interaction: MessageCommandInteraction, context: HandlerContext): Promise<Outcome | void>;
 }
 
 /** The handler of one family of buttons: the family is the custom_id up to its first ":". */

@@ -1,0 +1,67 @@
+import { Writable } from 'node:stream';
+import type { ServerSettings } from '../../src/http/server.js';
+import { HttpServer } from '../../src/http/server.js';
+import { Library } from '../../src/library.js';
+import { createLogger } from '../../src/log.js';
+import type { LiveLibrary } from '../../src/reload.js';
+import { startEmulator, type DiscordEmulator } from '../discord/emulator/index.js';
+import { liveLibrary } from '../discord/harness.js';
+
+/** `npm run serve`'s server on an ephemeral port, with Discord's side played by the emulator. */
+export interface HttpHarness {
+  readonly emulator: DiscordEmulator;
+  readonly server: HttpServer;
+  readonly live: LiveLibrary;
+  /** `http://127.0.0.1:PORT` */
+  readonly origin: string;
+  /** Every log line the server wrote, parsed. */
+  readonly logs: Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+export interface HttpHarnessOptions {
+  readonly library?: Library;
+  readonly settings?: Partial<ServerSettings>;
+  /** Leave the sources out until the test calls `server.serveFrom(live)` (as while they are first indexed). */
+  readonly indexing?: boolean;
+}
+
+export async function startHttpHarness(options: HttpHarnessOptions = {}): Promise<HttpHarness> {
+  const emulator = await startEmulator();
+  const logs: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const logger = createLogger('debug', destination);
+  const server = new HttpServer({
+    settings: {
+      publicKey: emulator.publicKey,
+      token: emulator.token,
+      apiUrl: emulator.apiUrl,
+      sourceBaseUrl: undefined,
+      answerCooldown: undefined,
+      rateLimit: undefined,
+      ...options.settings,
+    },
+    logger,
+  });
+  const { port } = await server.listen(0, '127.0.0.1');
+  const origin = `http://127.0.0.1:${port}`;
+  const live = liveLibrary(options.library ?? (await Library.open({ dataDir: 'data' })), logger);
+  if (!options.indexing) server.serveFrom(live);
+  emulator.useInteractionsEndpoint(`${origin}/interactions`);
+  return {
+    emulator,
+    server,
+    live,
+    origin,
+    logs,
+    async close() {
+      await server.close();
+      await emulator.close();
+    },
+  };
+}
