@@ -6,6 +6,7 @@
  * compromise, a rule-based English tagger, in the focus's own text.
  */
 import nlp from 'compromise';
+import { LRUCache } from 'lru-cache';
 import type { QueryPlan } from '../search/search-index.js';
 import type { TextRange } from './answer.js';
 import { layoutOf } from './highlight.js';
@@ -48,6 +49,18 @@ const ASKING_FOR: ReadonlyArray<readonly [AnswerKind, string]> = [
  * or website asked for by name. Undefined for questions any sentence on the subject may answer ("why", "what is").
  */
 export function askedFor(question: string): AskedFor | undefined {
+  const known = askedForCache.get(question);
+  if (known !== undefined) return known === NOTHING_ASKED_FOR ? undefined : known;
+  const found = readAskedFor(question);
+  askedForCache.set(question, found ?? NOTHING_ASKED_FOR);
+  return found;
+}
+
+/** Questions come again (paging buttons, popular questions): tagging one costs more than ranking it. */
+const askedForCache = new LRUCache<string, AskedFor | typeof NOTHING_ASKED_FOR>({ max: 4_096 });
+const NOTHING_ASKED_FOR = Symbol('nothing asked for');
+
+function readAskedFor(question: string): AskedFor | undefined {
   const doc = nlp(question.toLowerCase());
   for (const [kind, pattern] of ASKING_FOR) {
     const found = doc.match(pattern);
@@ -198,13 +211,14 @@ export function judge(input: JudgementInput): Judgement {
     .map((text, rank) => focusOf(text, plan, similarities?.(rank), asked?.words));
   if (!refused) {
     for (const [rank, focus] of focuses.entries()) {
-      const text = (texts[rank] as string).slice(...focus.range);
-      const holdsAskedFor = asked === undefined || holdsKind(text, asked.kind, question);
       const onFocus =
         similarities === undefined
           ? focus.coverage >= FOCUS_COVERAGE_BY_WORDS
           : focus.coverage >= FOCUS_COVERAGE || (focus.cosine ?? 0) >= FOCUS_COSINE;
-      if (holdsAskedFor && onFocus) return { verdict: 'answer', chosen: rank, focus };
+      // Tagging the focus is the costly part: only for a focus that holds the question's subject.
+      if (!onFocus) continue;
+      const text = (texts[rank] as string).slice(...focus.range);
+      if (asked === undefined || holdsKind(text, asked.kind, question)) return { verdict: 'answer', chosen: rank, focus };
     }
   }
   const first = focuses[0];
