@@ -192,12 +192,28 @@ interface BurstResult {
   readonly benchCpuSeconds: number;
 }
 
-/** Interactions sent as fast as the gateway socket takes them, then every reply awaited. */
-async function burst(emulator: DiscordEmulator, bot: Bot, questions: readonly string[], total: number): Promise<BurstResult> {
+/**
+ * Interactions sent as fast as the gateway socket takes them, or `perSecond` a second when given (each at its time,
+ * whatever the replies), then every reply awaited.
+ */
+async function burst(
+  emulator: DiscordEmulator,
+  bot: Bot,
+  questions: readonly string[],
+  total: number,
+  perSecond?: number,
+): Promise<BurstResult> {
   const botCpuBefore = cpuSecondsOf(bot.child.pid);
   const benchCpuBefore = process.cpuUsage();
   const exchanges: Exchange[] = [];
-  for (let index = 0; index < total; index++) exchanges.push(await ask(emulator, questions[index % questions.length] as string));
+  const start = performance.now();
+  for (let index = 0; index < total; index++) {
+    if (perSecond !== undefined) {
+      const due = start + (index * 1000) / perSecond - performance.now();
+      if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+    }
+    exchanges.push(await ask(emulator, questions[index % questions.length] as string));
+  }
   const lastSent = performance.now();
   const outcomes = await Promise.allSettled(exchanges.map((exchange) => exchange.response(REPLY_TIMEOUT_MS)));
   const answered = exchanges.filter((_, index) => outcomes[index]?.status === 'fulfilled');
@@ -251,7 +267,12 @@ interface ModeResult {
   readonly askLatencies: number[];
   readonly autocompleteLatencies: number[];
   readonly load: BurstResult;
+  /** /ask sent at PACED_PER_SECOND. */
+  readonly paced: BurstResult;
 }
+
+/** The steady rate of /ask that hybrid search should serve without deferring a reply. */
+const PACED_PER_SECOND = 150;
 
 /** One bot, in one search mode, from start to stop. */
 async function measureMode(
@@ -260,11 +281,12 @@ async function measureMode(
   mode: SearchMode,
   questions: readonly string[],
 ): Promise<ModeResult> {
-  const { rounds, warmUp, burstSize } = sizesOf(options);
+  const { rounds, warmUp, burstSize, pacedSize } = sizesOf(options);
   // Each part gets questions of its own, so that none is asked twice (as long as there are enough).
   const warmUpQuestions = questions.slice(0, warmUp);
   const measuredQuestions = questions.slice(warmUp, warmUp + rounds);
-  const burstQuestions = questions.slice(warmUp + rounds);
+  const pacedQuestions = questions.slice(warmUp + rounds, warmUp + rounds + pacedSize);
+  const burstQuestions = questions.slice(warmUp + rounds + pacedSize);
   const nth = (list: readonly string[], index: number) => list[index % list.length] as string;
   const sequence = (index: number) => (index < warmUp ? nth(warmUpQuestions, index) : nth(measuredQuestions, index - warmUp));
 
@@ -277,19 +299,28 @@ async function measureMode(
     const autocompleteLatencies = await sequentialLatencies(rounds, warmUp, (round) =>
       autocomplete(emulator, partialOf(sequence(round))),
     );
+    const paced = await burst(
+      emulator,
+      bot,
+      pacedQuestions.length > 0 ? pacedQuestions : questions,
+      pacedSize,
+      PACED_PER_SECOND,
+    );
     const load = await burst(emulator, bot, burstQuestions.length > 0 ? burstQuestions : questions, burstSize);
-    return { mode, askLatencies, autocompleteLatencies, load };
+    return { mode, askLatencies, autocompleteLatencies, load, paced };
   } finally {
     await bot?.stop();
     await emulator.close();
   }
 }
 
-function sizesOf(options: DiscordOptions): { rounds: number; warmUp: number; burstSize: number } {
-  return options.quick ? { rounds: 50, warmUp: 10, burstSize: 100 } : { rounds: 500, warmUp: 50, burstSize: 2_000 };
+function sizesOf(options: DiscordOptions): { rounds: number; warmUp: number; burstSize: number; pacedSize: number } {
+  return options.quick
+    ? { rounds: 50, warmUp: 10, burstSize: 100, pacedSize: 150 }
+    : { rounds: 500, warmUp: 50, burstSize: 2_000, pacedSize: 1_500 };
 }
 
-function tables(results: readonly ModeResult[], burstSize: number): Table[] {
+function tables(results: readonly ModeResult[], burstSize: number, pacedSize: number): Table[] {
   const ms = (value: number) => fixed(value, 2);
   const latencyRow = (mode: SearchMode, interaction: string, latencies: readonly number[]) => [
     interaction,
@@ -301,6 +332,23 @@ function tables(results: readonly ModeResult[], burstSize: number): Table[] {
   ];
   const perInteraction = (cpuSeconds: number | undefined, sent: number) =>
     cpuSeconds === undefined ? '–' : fixed((cpuSeconds * 1000) / Math.max(1, sent), 2);
+  const loadRow = (mode: SearchMode, sent: string, load: BurstResult) => [
+    mode,
+    sent,
+    fixed(load.sendSeconds, 3),
+    fixed(load.seconds, 2),
+    fixed(load.sent / load.seconds, 0),
+    count(load.answers),
+    count(load.lost),
+    count(load.duplicated),
+    count(load.refusedRepeats),
+    count(load.late),
+    count(load.deferred),
+    ms(percentile(load.latencies, 0.5)),
+    ms(percentile(load.latencies, 0.99)),
+    perInteraction(load.botCpuSeconds, load.sent),
+    perInteraction(load.benchCpuSeconds, load.sent),
+  ];
   return [
     {
       caption: 'INTERACTION_CREATE dispatched → interaction callback received, ms (one interaction at a time)',
@@ -311,9 +359,10 @@ function tables(results: readonly ModeResult[], burstSize: number): Table[] {
       ],
     },
     {
-      caption: `${count(burstSize)} /ask interactions sent as fast as the gateway socket accepts them`,
+      caption: `/ask interactions sent at a steady ${PACED_PER_SECOND} a second, and in a burst as fast as the gateway socket accepts them`,
       columns: [
         'search',
+        '/ask sent',
         'all sent after s',
         'last reply after s',
         '/ask per second',
@@ -328,29 +377,17 @@ function tables(results: readonly ModeResult[], burstSize: number): Table[] {
         'bot CPU ms each',
         'emulator CPU ms each',
       ],
-      rows: results.map(({ mode, load }) => [
-        mode,
-        fixed(load.sendSeconds, 3),
-        fixed(load.seconds, 2),
-        fixed(load.sent / load.seconds, 0),
-        count(load.answers),
-        count(load.lost),
-        count(load.duplicated),
-        count(load.refusedRepeats),
-        count(load.late),
-        count(load.deferred),
-        ms(percentile(load.latencies, 0.5)),
-        ms(percentile(load.latencies, 0.99)),
-        perInteraction(load.botCpuSeconds, load.sent),
-        perInteraction(load.benchCpuSeconds, load.sent),
+      rows: results.flatMap(({ mode, load, paced }) => [
+        loadRow(mode, `${count(pacedSize)}, ${PACED_PER_SECOND} a second`, paced),
+        loadRow(mode, `${count(burstSize)}, as fast as the socket takes them`, load),
       ]),
     },
   ];
 }
 
 export async function measureDiscord(options: DiscordOptions): Promise<Section> {
-  const { rounds, warmUp, burstSize } = sizesOf(options);
-  const { questions, fromBeir } = await distinctQuestions(options, warmUp + rounds + burstSize);
+  const { rounds, warmUp, burstSize, pacedSize } = sizesOf(options);
+  const { questions, fromBeir } = await distinctQuestions(options, warmUp + rounds + pacedSize + burstSize);
   // The default mode first; every mode gets the same questions, each bot asked each of them once.
   const modes = [DEFAULT_SEARCH_MODE, ...SEARCH_MODES.filter((mode) => mode !== DEFAULT_SEARCH_MODE)];
   const botMain = await compileBot();
@@ -371,7 +408,7 @@ export async function measureDiscord(options: DiscordOptions): Promise<Section> 
         'INTERACTION_CREATE written to the gateway socket to the callback request arriving, after ' +
         `${warmUp} interactions of warm-up.`,
     ],
-    tables: tables(results, burstSize),
+    tables: tables(results, burstSize, pacedSize),
     notes: [
       'Goals: /ask median ≤ 5 ms, autocomplete median ≤ 3 ms, ≥ 1,000 /ask per second, no lost or duplicated reply. ' +
         'The emulator runs in the benchmark process, so the two processes share this machine’s cores. It does not ' +
