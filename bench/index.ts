@@ -26,7 +26,7 @@ const USAGE = `npm run bench [-- options]
 
   --quick          a small version of each part (well under a minute)
   --only PART      one part: quality, speed, discord, semantic (hybrid search beside lexical; the first full run
-                   reads BEIR for meaning, which takes most of an hour on two cores; later runs reuse the vectors),
+                   reads BEIR for meaning, which takes about half an hour on two cores; later runs reuse the vectors),
                    verdicts (answer / related / none by kind of question) or formats (the seeds as PDF, HTML, Word and
                    Markdown: dev questions, PDF pages, reading speed)
   --beir DIR       the folder holding BEIR's scifact/ and nfcorpus/ (default: BEIR_DIR, else ../shared/bench)

@@ -8,8 +8,8 @@
  * Prints markdown tables.
  *
  * Passage vectors are kept in .cache/vectors, one file per corpus, as the CLI and the bot keep theirs: the first full
- * run computes them (all of SciFact takes tens of minutes on two cores), later runs reuse them. --quick measures
- * the seed sources only.
+ * run computes them (all of SciFact takes a quarter of an hour or more on two cores), later runs reuse them. --quick
+ * measures the seed sources only.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -24,8 +24,10 @@ import { PassageVectors } from '../src/semantic/passage-vectors.js';
 import { terminalProgress } from '../src/semantic/progress.js';
 import { DEFAULT_VECTOR_CACHE_DIR, VectorStore } from '../src/semantic/vector-store.js';
 import { BEIR_DATASETS, documentIdOf, loadBeir, sourceOf, type BeirDataset } from './beir.js';
+import { measureEngines } from './engines.js';
 import { count, fixed, renderSection, type Section, type Table } from './markdown.js';
 import { mean, ndcgAt, percentile, recallAt } from './metrics.js';
+import { measureVectorSearch } from './vector-search.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const VECTOR_CACHE = path.join(ROOT, DEFAULT_VECTOR_CACHE_DIR);
@@ -309,6 +311,17 @@ export async function measureSemantic(options: SemanticBenchOptions): Promise<Se
     }
   }
   const rssAtEnd = process.memoryUsage().rss;
+  for (const corpus of corpora) corpus.library.close();
+
+  // The vector index against an exact scan, at SciFact's size and at 100,000 passages; then both engines side by side.
+  const searchTables = beirAvailable ? await measureVectorSearch({ beirDir, vectorCache: VECTOR_CACHE, quick }) : [];
+  const engines = await measureEngines({
+    beirDir: beirAvailable ? beirDir : undefined,
+    dataDir: seedDir,
+    devQuestions: (devQuestions ?? []).map((question) => question.question),
+    quick,
+    threads,
+  });
 
   // Refusals on the seed sources: the closest sentence's cosine for questions they answer and for ones they do not.
   const seed = corpora[0] as Corpus;
@@ -442,6 +455,7 @@ export async function measureSemantic(options: SemanticBenchOptions): Promise<Se
       ['at the end', megabytes(rssAtEnd)],
     ],
   });
+  tables.push(...engines.tables, ...searchTables);
   const section: Section = {
     title: 'Hybrid search',
     intro: [

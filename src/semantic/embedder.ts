@@ -7,6 +7,18 @@
 export interface Embedder {
   /** One vector per text, in order, each of the model's dimensions and of length 1 (so a dot product is a cosine). */
   embed(texts: readonly string[]): Promise<Float32Array[]>;
+  /** What computes the vectors, for the log: "ONNX Runtime 1.30.0 (CPU, 2 operator threads, …)". */
+  readonly engine: string;
+  /** Why the model's preferred engine could not run, when this embedder is its fallback. */
+  readonly fallbackReason?: string;
+}
+
+export interface LoadOptions {
+  /**
+   * Operator threads the embedder may run at once (1 or more; default 1): a thread that embeds alone takes every
+   * core, one of several takes its share.
+   */
+  readonly threads?: number;
 }
 
 export interface EmbeddingModel {
@@ -43,5 +55,5 @@ export interface EmbeddingModel {
   /** URL of the module whose default export is this model: worker threads load their own copy from it. */
   readonly module: string;
   /** Reads the weights into memory. Each thread that embeds loads its own Embedder. */
-  load(): Promise<Embedder>;
+  load(options?: LoadOptions): Promise<Embedder>;
 }

@@ -49,19 +49,28 @@ export interface ScoredPassage {
   readonly score: number;
 }
 
+/** The dense ranking of a question: its closest passages, and the similarity of any passage to it. */
+export interface DenseRanking {
+  /** The passages closest in meaning to the question, best first: as many as were asked for, or every passage. */
+  readonly order: readonly number[];
+  /** The passage's similarity to the question, whether or not it is in `order`. */
+  scoreOf(passage: number): number;
+}
+
 /**
  * The passages ranked by both rankings at once. `lexical` holds every passage that matched the question's words,
- * best first; `dense` holds the cosine of every passage, by passage index. The candidates are the first `candidates`
- * of each ranking (FUSION_CANDIDATES at least), so that a passage only one of them finds can still come first; each
- * is scored the same way whatever their number, so that asking for more never reorders the first.
+ * best first; `dense` gives the passages closest in meaning, at least `candidates` of them (FUSION_CANDIDATES at
+ * least), and the similarity of any passage. The candidates are the first `candidates` of each ranking, so that a
+ * passage only one of them finds can still come first; each is scored the same way whatever their number, so that
+ * asking for more never reorders the first. In RRF, a passage past the dense ranking's `order` has no dense rank.
  */
 export function fuse(
   lexical: readonly ScoredPassage[],
-  dense: Float32Array,
+  dense: DenseRanking,
   settings: FusionSettings,
   candidates: number,
 ): ScoredPassage[] {
-  const denseOrder = byScore(dense);
+  const denseOrder = dense.order;
   const first = (count: number) => [...lexical.slice(0, count).map((hit) => hit.passage), ...denseOrder.slice(0, count)];
   const pool = new Set(first(Math.max(candidates, FUSION_CANDIDATES)));
   let score: (passage: number) => number;
@@ -73,7 +82,12 @@ export function fuse(
   } else {
     const lexicalScore = new Map(lexical.map((hit) => [hit.passage, hit.score]));
     const lexicalOf = (passage: number) => lexicalScore.get(passage) ?? 0;
-    const denseOf = (passage: number) => dense[passage] ?? 0;
+    const denseScores = new Map<number, number>();
+    const denseOf = (passage: number) => {
+      let known = denseScores.get(passage);
+      if (known === undefined) denseScores.set(passage, (known = dense.scoreOf(passage)));
+      return known;
+    };
     const normalising = first(FUSION_CANDIDATES);
     const normaliseLexical = minMax(normalising.map(lexicalOf));
     const normaliseDense = minMax(normalising.map(denseOf));
@@ -95,9 +109,4 @@ function minMax(values: readonly number[]): (value: number) => number {
   }
   const range = high - low;
   return (value) => (range > 0 ? (value - low) / range : 0);
-}
-
-/** Positions of the values, greatest value first. */
-function byScore(values: Float32Array): number[] {
-  return Array.from(values.keys()).sort((a, b) => (values[b] as number) - (values[a] as number) || a - b);
 }

@@ -2,9 +2,15 @@ import type { TextRange } from '../answer/answer.js';
 import type { Warn } from '../corpus/load.js';
 import type { Passage } from '../corpus/types.js';
 import { sentenceRanges } from '../corpus/sentences.js';
+import { availableParallelism } from 'node:os';
 import type { EmbeddingModel } from './embedder.js';
-import { embedInWorkers } from './pool.js';
+import type { DenseRanking } from './hybrid.js';
+import { embedInWorkers, type EngineReport } from './pool.js';
+import { indexKey, VectorIndex } from './vector-index.js';
 import { textKey, VectorStore } from './vector-store.js';
+
+/** How a question's closest sentences are found (PassageVectorsOptions.search). */
+export type VectorSearch = 'index' | 'scan';
 
 /** How far the passage vectors are. */
 export interface VectorProgress {
@@ -29,12 +35,23 @@ export type VectorState =
 
 export interface PassageVectorsOptions {
   readonly model: EmbeddingModel;
-  /** The file vectors are persisted in and reused from; unset: computed afresh and kept in memory only. */
+  /**
+   * The file vectors are persisted in and reused from, and their index beside it (`<file>.index`); unset: computed
+   * afresh and kept in memory only.
+   */
   readonly storeFile?: string;
   /** Worker threads that compute vectors (default: see src/semantic/pool.ts). */
   readonly threads?: number;
-  /** Told as passages get their vectors (once a batch, several times a second at most), and once more at the end. */
-  readonly onProgress?: (progress: VectorProgress, state: VectorState) => void;
+  /**
+   * How a question's closest sentences are found: `index`, through the vector index (default); `scan`, by comparing
+   * every sentence, exact but slower in proportion to the corpus (for measuring the index against).
+   */
+  readonly search?: VectorSearch;
+  /**
+   * Told as passages get their vectors (once a batch), once more at the end, and when the engine that embeds is first
+   * known (`engine`, once a worker thread has loaded the model).
+   */
+  readonly onProgress?: (progress: VectorProgress, state: VectorState, engine: EngineReport | undefined) => void;
   readonly warn?: Warn;
 }
 
@@ -45,6 +62,18 @@ export interface PassageVectorsOptions {
  * questions answered first.
  */
 const SECOND_SENTENCE_SHARE = 0.2;
+
+/**
+ * Sentences fetched from the vector index per passage wanted, at first: a passage's sentences often come up together.
+ */
+const ROWS_PER_PASSAGE = 2;
+
+/**
+ * The first passages of a dense ranking that are exactly those a scan of every sentence would rank first: more
+ * sentences are fetched until no passage left out could rank among them. Past them, the ranking holds the passages
+ * the fetched sentences belong to, each scored exactly; fusion scores any other passage it weighs exactly too.
+ */
+const EXACT_PASSAGES = 10;
 
 /** A text a passage is embedded as, and the sentence it lies in (a range of the passage's text). */
 interface Segment {
@@ -103,6 +132,15 @@ export class PassageVectors {
 
   readonly #passages: readonly Passage[];
   readonly #options: PassageVectorsOptions;
+  /** The row of each text's vector, by the text's index key: a text found in several rows is indexed once. */
+  readonly #rowOfKey = new Map<bigint, number>();
+  /** The next row with the same text as this one (-1 for none): the rows an indexed vector stands for. */
+  readonly #nextRowOfText: Int32Array;
+  readonly #passageOfRow: Uint32Array;
+  /** The index of the rows' vectors, once they are complete; undefined where usearch cannot load (a scan instead). */
+  #index: VectorIndex | undefined;
+  /** The engine that embeds, once a worker thread has said (EngineReport). */
+  #engine: EngineReport | undefined;
 
   private constructor(
     passages: readonly Passage[],
@@ -126,12 +164,20 @@ export class PassageVectors {
     const pending = new Map<string, { text: string; rows: number[] }>();
     const missingRows = new Uint32Array(passages.length);
     const passageOfRow = new Uint32Array(this.#firstRow[passages.length] as number);
+    this.#passageOfRow = passageOfRow;
+    this.#nextRowOfText = new Int32Array(passageOfRow.length).fill(-1);
+    const lastRowOfKey = new Map<bigint, number>();
     for (const [index, texts] of segments.entries()) {
       for (const [offset, { text }] of texts.entries()) {
         const row = (this.#firstRow[index] as number) + offset;
         passageOfRow[row] = index;
         const key = textKey(text);
         liveKeys.add(key);
+        const keyInIndex = indexKey(key);
+        const last = lastRowOfKey.get(keyInIndex);
+        if (last === undefined) this.#rowOfKey.set(keyInIndex, row);
+        else this.#nextRowOfText[last] = row;
+        lastRowOfKey.set(keyInIndex, row);
         const stored = store.get(key);
         if (stored !== undefined) {
           this.#rows.set(stored, row * options.model.dimensions);
@@ -180,10 +226,74 @@ export class PassageVectors {
     this.#abort.abort(new Error('the library was closed'));
   }
 
+  /** What embeds the passages and the questions, once a worker thread has said: undefined until then. */
+  get engine(): EngineReport | undefined {
+    return this.#engine;
+  }
+
   /**
-   * Each passage's similarity to the question: the cosine of its closest sentence, and a little of its second
-   * closest (the closest again for a passage of one sentence); and the cosine of the closest sentence of all. Only
-   * once complete.
+   * Told the engine a worker thread embeds with (this library's, or the one that reads its questions): the first is
+   * the library's. A fallback is warned about, and the engine reported to onProgress.
+   */
+  engineReported(report: EngineReport): void {
+    if (this.#engine !== undefined) return;
+    this.#engine = report;
+    if (report.fallbackReason !== undefined) {
+      this.#options.warn?.(`${report.fallbackReason}; reading for meaning with ${report.engine} instead, several times slower`);
+    }
+    this.#options.onProgress?.(this.#progressNow, this.#stateNow, this.#engine);
+  }
+
+  /**
+   * The dense ranking of a question, at least `count` passages long (or every passage): a passage's similarity is the
+   * cosine of its closest sentence and a little of its second closest (the closest again for a passage of one
+   * sentence); `closest` is the cosine of the closest sentence of all. The vector index proposes sentences, closest
+   * first, and their passages are scored exactly; more are fetched until the first EXACT_PASSAGES are certain (a
+   * passage left out has no sentence closer than the last fetched, so it scores no higher). Only once complete.
+   */
+  denseRanking(questionVector: Float32Array, count: number): DenseRanking & { readonly closest: number } {
+    const index = this.#index;
+    const wanted = Math.min(count, this.#passages.length);
+    if (index === undefined) {
+      const { byPassage, closest } = this.similarities(questionVector);
+      const order = Array.from(byPassage.keys()).sort((a, b) => (byPassage[b] as number) - (byPassage[a] as number) || a - b);
+      return { order: order.slice(0, wanted), scoreOf: (passage) => byPassage[passage] ?? -1, closest };
+    }
+    const closestRows = new Map<number, { cosine: number; second: number }>();
+    const scoreOf = (passage: number) => {
+      let closestRow = closestRows.get(passage);
+      if (closestRow === undefined) {
+        closestRow = this.#closestRow(passage, questionVector);
+        closestRows.set(passage, closestRow);
+      }
+      return (1 - SECOND_SENTENCE_SHARE) * closestRow.cosine + SECOND_SENTENCE_SHARE * closestRow.second;
+    };
+    let order: number[] = [];
+    if (wanted === 0) return { order, scoreOf, closest: -1 };
+    for (let fetch = wanted * ROWS_PER_PASSAGE; ; fetch *= 4) {
+      const { keys, similarities } = index.search(questionVector, fetch);
+      const found = new Set<number>();
+      for (const key of keys) {
+        for (let row = this.#rowOfKey.get(key) ?? -1; row >= 0; row = this.#nextRowOfText[row] as number) {
+          found.add(this.#passageOfRow[row] as number);
+        }
+      }
+      const scored = [...found].map((passage) => ({ passage, score: scoreOf(passage) }));
+      order = scored.sort((a, b) => b.score - a.score || a.passage - b.passage).map((hit) => hit.passage);
+      const everyRow = keys.length < fetch || keys.length >= index.size;
+      const bound = similarities[similarities.length - 1] ?? -1;
+      const certain = Math.min(wanted, EXACT_PASSAGES);
+      if (everyRow || (order.length >= wanted && scoreOf(order[certain - 1] as number) >= bound)) break;
+    }
+    let closest = -1;
+    for (const { cosine } of closestRows.values()) closest = Math.max(closest, cosine);
+    return { order: order.slice(0, wanted), scoreOf, closest };
+  }
+
+  /**
+   * Each passage's similarity to the question, by a scan of every sentence (the scores denseRanking gives), and the
+   * cosine of the closest sentence of all: what the vector index stands in for, and where it cannot load. Only once
+   * complete.
    */
   similarities(questionVector: Float32Array): { byPassage: Float32Array; closest: number } {
     const byPassage = new Float32Array(this.#passages.length);
@@ -257,7 +367,7 @@ export class PassageVectors {
         persisting = false;
       });
     };
-    const report = () => this.#options.onProgress?.(this.#progressNow, this.#stateNow);
+    const report = () => this.#options.onProgress?.(this.#progressNow, this.#stateNow, this.#engine);
     try {
       await embedInWorkers(
         model,
@@ -265,6 +375,7 @@ export class PassageVectors {
         {
           threads: this.#options.threads,
           signal: this.#abort.signal,
+          onEngine: (report) => this.engineReported(report),
           onVectors: (first, vectors) => {
             let passagesDone = this.#progressNow.passagesDone;
             const batch = vectors.map((vector, offset) => {
@@ -287,6 +398,17 @@ export class PassageVectors {
       // Vectors of texts no longer in the sources are dropped, so that the store does not grow with every edit.
       persist(() => store.retainOnly(liveKeys));
       await writes;
+      if (this.#options.search !== 'scan') {
+        this.#index = await VectorIndex.sync({
+          file: this.#options.storeFile === undefined ? undefined : `${this.#options.storeFile}.index`,
+          dimensions,
+          threads: availableParallelism(),
+          live: this.#rowOfKey,
+          rows: this.#rows,
+          warn,
+        });
+      }
+      if (this.#abort.signal.aborted) throw this.#abort.signal.reason;
       this.#stateNow = 'ready';
     } catch (error) {
       await writes;

@@ -6,6 +6,14 @@ import type { EmbeddingModel } from './embedder.js';
 export interface WorkerSettings {
   /** URL of the module whose default export is the EmbeddingModel to load. */
   readonly modelModule: string;
+  /** The model's operator threads in this worker (LoadOptions.threads). */
+  readonly threads: number;
+}
+
+/** The engine a worker embeds with (Embedder.engine), and why it is a fallback if it is one. */
+export interface EngineReport {
+  readonly engine: string;
+  readonly fallbackReason?: string;
 }
 
 /** A batch of texts for a worker; `first` is the position of the batch's first text in the whole job. */
@@ -15,24 +23,32 @@ export interface BatchRequest {
 }
 
 export type WorkerMessage =
-  | { readonly kind: 'ready' }
+  | ({ readonly kind: 'ready' } & EngineReport)
   | { readonly kind: 'vectors'; readonly first: number; readonly vectors: Float32Array[] }
   | { readonly kind: 'failed'; readonly first: number; readonly message: string };
 
 /**
- * Texts handed to a worker at a time: small enough that progress moves every second or so and that the threads
- * finish together, large enough that messages cost nothing beside the model.
+ * Texts handed to a worker at a time: small enough that progress moves every few seconds and that the threads finish
+ * together, large enough that the model can batch texts of about the same length and messages cost nothing beside it.
  */
-const BATCH_TEXTS = 8;
+const BATCH_TEXTS = 64;
 
 /** Each worker loads the whole model (~0.3 s, ~200 MB): a small job is not spread thinner than this. */
 const MIN_TEXTS_PER_WORKER = 32;
 
 /**
  * Default number of worker threads: one per core, but no more than four, since each holds its own copy of the
- * model in memory and the thread that answers questions needs a core now and then too.
+ * model in memory and the thread that answers questions needs a core now and then too. Each runs the model on one
+ * operator thread, unless there are cores to spare: separate texts on separate cores keep every core busy, where
+ * one text's small matrices split between threads do not.
  */
 export const DEFAULT_EMBEDDING_THREADS = Math.min(4, availableParallelism());
+
+/**
+ * Operator threads of the worker that embeds questions: a question is one short text, which is embedded sooner on two
+ * cores than on one, and hardly sooner on more than four.
+ */
+export const QUESTION_OPERATOR_THREADS = Math.min(4, availableParallelism());
 
 /** Compiled, the worker is worker.js; run from TypeScript source, worker-from-source.mjs loads worker.ts. */
 const workerEntry = new URL(
@@ -45,6 +61,8 @@ export interface EmbedInWorkersOptions {
   readonly threads?: number;
   /** Called as each batch is embedded, in the order batches complete; `first` is the batch's first text. */
   readonly onVectors: (first: number, vectors: readonly Float32Array[]) => void;
+  /** Told the engine each worker embeds with, as it is ready. */
+  readonly onEngine?: (report: EngineReport) => void;
   /** Aborting stops the workers; the promise then rejects with the signal's reason. */
   readonly signal?: AbortSignal;
 }
@@ -84,13 +102,15 @@ export function embedInWorkers(
       next += request.texts.length;
       worker.postMessage(request);
     };
+    const operatorThreads = Math.max(1, Math.floor(availableParallelism() / threads));
     for (let count = 0; count < threads; count++) {
-      const settings: WorkerSettings = { modelModule: model.module };
+      const settings: WorkerSettings = { modelModule: model.module, threads: operatorThreads };
       const worker = new Worker(workerEntry, { workerData: settings });
       workers.push(worker);
       worker.on('message', (message: WorkerMessage) => {
         if (settled) return;
         if (message.kind === 'failed') return finish(new Error(`embedding failed: ${message.message}`));
+        if (message.kind === 'ready') options.onEngine?.(message);
         if (message.kind === 'vectors') {
           embedded += message.vectors.length;
           try {
@@ -122,9 +142,12 @@ export class QuestionWorker {
   #stopping = false;
 
   readonly #model: EmbeddingModel;
+  readonly #onEngine: (report: EngineReport) => void;
 
-  constructor(model: EmbeddingModel) {
+  /** `onEngine` is told the engine the worker embeds with, each time it is started. */
+  constructor(model: EmbeddingModel, onEngine: (report: EngineReport) => void = () => {}) {
     this.#model = model;
+    this.#onEngine = onEngine;
   }
 
   /** The text's vector; rejects when the worker fails. */
@@ -146,7 +169,7 @@ export class QuestionWorker {
   start(): Promise<Worker> {
     if (this.#started !== undefined) return this.#started;
     const started = new Promise<Worker>((resolve, reject) => {
-      const settings: WorkerSettings = { modelModule: this.#model.module };
+      const settings: WorkerSettings = { modelModule: this.#model.module, threads: QUESTION_OPERATOR_THREADS };
       const worker = new Worker(workerEntry, { workerData: settings });
       worker.unref();
       const ended = (error: Error) => {
@@ -155,7 +178,10 @@ export class QuestionWorker {
         for (const request of [...this.#waiting.keys()]) this.#settle(request, error);
       };
       worker.on('message', (message: WorkerMessage) => {
-        if (message.kind === 'ready') resolve(worker);
+        if (message.kind === 'ready') {
+          this.#onEngine(message);
+          resolve(worker);
+        }
         else if (message.kind === 'vectors') this.#settle(message.first, message.vectors[0]);
         else this.#settle(message.first, new Error(`embedding failed: ${message.message}`));
         if (this.#waiting.size > 0) return;

@@ -78,6 +78,7 @@ export function terminalProgress(
   const redraw = inPlace && stream.isTTY === true;
   let last = -Infinity;
   let drawn = false;
+  let completeWritten = false;
   return (status) => {
     if (status.mode === 'lexical') return;
     const now = performance.now();
@@ -92,17 +93,27 @@ export function terminalProgress(
     if (drawn) stream.write('\r\u001b[2K');
     drawn = false;
     const computed = status.progress.passagesDone - status.progress.passagesStored;
-    if (status.state === 'ready' && computed > 0) {
+    if (status.state === 'ready' && computed > 0 && !completeWritten) {
+      completeWritten = true;
       stream.write(`passage vectors complete (${count(computed)} computed): ${describeSearch(status).toLowerCase()}\n`);
     }
   };
 }
 
-/** A log line every `intervalMs` while passage vectors are computed, and one when they are complete. */
+/**
+ * A log line every `intervalMs` while passage vectors are computed, one when they are complete, and one naming the
+ * engine that embeds once it is known (a fallback engine is warned about where it is chosen, src/semantic/pool.ts).
+ */
 export function loggedProgress(logger: Logger, intervalMs = 5_000): (status: SearchStatus) => void {
   let last = performance.now();
+  let completeLogged = false;
+  let engineLogged = false;
   return (status) => {
     if (status.mode === 'lexical') return;
+    if (status.engine !== undefined && !engineLogged) {
+      engineLogged = true;
+      if (status.engine.fallbackReason === undefined) logger.info({ engine: status.engine.engine }, 'reading for meaning');
+    }
     const now = performance.now();
     const { done, total, perSecond, secondsLeft } = progressFigures(status.progress, now);
     const figures = {
@@ -112,6 +123,8 @@ export function loggedProgress(logger: Logger, intervalMs = 5_000): (status: Sea
       secondsLeft: secondsLeft === undefined ? undefined : Math.round(secondsLeft),
     };
     if (status.state === 'ready') {
+      if (completeLogged) return;
+      completeLogged = true;
       const seconds = Math.round((now - status.progress.startedAt) / 100) / 10;
       const computed = done - status.progress.passagesStored;
       logger.info({ passages: total, computed, seconds }, 'passage vectors complete: ranking is hybrid');

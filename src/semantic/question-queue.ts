@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { LRUCache } from 'lru-cache';
 import type { EmbeddingModel } from './embedder.js';
-import { QuestionWorker } from './pool.js';
+import { QuestionWorker, type EngineReport } from './pool.js';
 
 /** Questions whose vectors are kept: the "Next match" and "Show source" buttons ask the same question again. */
 const REMEMBERED_QUESTIONS = 256;
@@ -24,8 +24,9 @@ export class QuestionQueue {
   /** How long a question took to embed lately (a moving average, ms); a first guess until one has been. */
   #questionMs = FIRST_GUESS_QUESTION_MS;
 
-  constructor(model: EmbeddingModel) {
-    this.#worker = new QuestionWorker(model);
+  /** `onEngine` is told the engine the worker reads questions with, once it has loaded the model. */
+  constructor(model: EmbeddingModel, onEngine?: (report: EngineReport) => void) {
+    this.#worker = new QuestionWorker(model, onEngine);
   }
 
   /** Loads the model in the worker now, rather than at the first question. */

@@ -2,16 +2,25 @@ import type { TextRange } from '../answer/answer.js';
 import type { Warn } from '../corpus/load.js';
 import type { Passage } from '../corpus/types.js';
 import type { EmbeddingModel } from './embedder.js';
-import { DEFAULT_FUSION, fuse, type FusionSettings, type ScoredPassage } from './hybrid.js';
+import { DEFAULT_FUSION, fuse, FUSION_CANDIDATES, type FusionSettings, type ScoredPassage } from './hybrid.js';
 import minilm from './minilm.js';
-import { PassageVectors, type VectorProgress, type VectorState } from './passage-vectors.js';
+import { PassageVectors, type VectorProgress, type VectorSearch, type VectorState } from './passage-vectors.js';
+import type { EngineReport } from './pool.js';
 import { QuestionQueue } from './question-queue.js';
 import { VectorStore } from './vector-store.js';
 
-/** How a library ranks at the moment: lexical, or hybrid with the state of its passage vectors. */
+/**
+ * How a library ranks at the moment: lexical, or hybrid with the state of its passage vectors and the engine that
+ * embeds (once known).
+ */
 export type SearchStatus =
   | { readonly mode: 'lexical' }
-  | { readonly mode: 'hybrid'; readonly state: VectorState; readonly progress: VectorProgress };
+  | {
+      readonly mode: 'hybrid';
+      readonly state: VectorState;
+      readonly progress: VectorProgress;
+      readonly engine?: EngineReport;
+    };
 
 export interface SemanticOptions {
   /** How the lexical and dense rankings are fused (default: DEFAULT_FUSION, src/semantic/hybrid.ts). */
@@ -25,6 +34,8 @@ export interface SemanticOptions {
   readonly cacheDir?: string;
   /** Worker threads that compute passage vectors (default: one per core, four at most). */
   readonly threads?: number;
+  /** How a question's closest sentences are found (default `index`; see PassageVectorsOptions.search). */
+  readonly search?: VectorSearch;
   /** Told as passage vectors are computed and once more when they are complete (or failed). */
   readonly onProgress?: (status: SearchStatus) => void;
 }
@@ -58,7 +69,7 @@ export class SemanticSearch {
 
   private constructor(vectors: PassageVectors, model: EmbeddingModel, fusion: FusionSettings) {
     this.#vectors = vectors;
-    this.#questions = new QuestionQueue(model);
+    this.#questions = new QuestionQueue(model, (report) => vectors.engineReported(report));
     this.#model = model;
     this.#fusion = fusion;
     // The model that reads questions is loaded once the passages are read, rather than by the first question asked.
@@ -80,14 +91,15 @@ export class SemanticSearch {
       model,
       storeFile: options.cacheDir === undefined ? undefined : VectorStore.fileFor(options.cacheDir, model.id, dataDir),
       threads: options.threads,
+      search: options.search,
       warn,
-      onProgress: (progress, state) => options.onProgress?.({ mode: 'hybrid', state, progress }),
+      onProgress: (progress, state, engine) => options.onProgress?.({ mode: 'hybrid', state, progress, engine }),
     });
     return new SemanticSearch(vectors, model, options.fusion ?? DEFAULT_FUSION);
   }
 
   get status(): SearchStatus {
-    return { mode: 'hybrid', state: this.#vectors.state, progress: this.#vectors.progress };
+    return { mode: 'hybrid', state: this.#vectors.state, progress: this.#vectors.progress, engine: this.#vectors.engine };
   }
 
   /** Every passage has its vectors: ranking is hybrid. */
@@ -126,10 +138,10 @@ export class SemanticSearch {
    */
   rank(lexical: readonly ScoredPassage[], questionVector: Float32Array, limit: number): HybridRanking | undefined {
     if (!this.ready) return undefined;
-    const { byPassage, closest } = this.#vectors.similarities(questionVector);
+    const dense = this.#vectors.denseRanking(questionVector, Math.max(limit, FUSION_CANDIDATES));
     return {
-      ranking: fuse(lexical, byPassage, this.#fusion, limit),
-      closeness: closenessOf(closest, this.#model),
+      ranking: fuse(lexical, dense, this.#fusion, limit),
+      closeness: closenessOf(dense.closest, this.#model),
       closestSentence: (passage) => this.#vectors.closestSentence(passage, questionVector),
       sentenceSimilarities: (passage) => this.#vectors.sentenceSimilarities(passage, questionVector),
     };

@@ -97,6 +97,11 @@ export class VectorStore {
     return this.#vectors.has(key);
   }
 
+  /** Every key and its vector. */
+  entries(): IterableIterator<[key: string, vector: Float32Array]> {
+    return this.#vectors.entries();
+  }
+
   /** Adds the vectors of new keys, appended to the file in one write. */
   async add(entries: ReadonlyArray<readonly [key: string, vector: Float32Array]>): Promise<void> {
     const added = entries.filter(([key]) => !this.#vectors.has(key));

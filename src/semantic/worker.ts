@@ -10,9 +10,9 @@ import type { BatchRequest, WorkerMessage, WorkerSettings } from './pool.js';
 const port = parentPort;
 if (port === null) throw new Error('src/semantic/worker.ts runs as a worker thread only');
 
-const { modelModule } = workerData as WorkerSettings;
+const { modelModule, threads } = workerData as WorkerSettings;
 const model = ((await import(modelModule)) as { default: EmbeddingModel }).default;
-const embedder = await model.load();
+const embedder = await model.load({ threads });
 
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
@@ -27,4 +27,4 @@ port.on('message', (request: BatchRequest) => {
       post({ kind: 'failed', first: request.first, message: error instanceof Error ? error.message : String(error) }),
   );
 });
-post({ kind: 'ready' });
+post({ kind: 'ready', engine: embedder.engine, fallbackReason: embedder.fallbackReason });

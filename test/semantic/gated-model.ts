@@ -46,9 +46,10 @@ const gatedMinilm: EmbeddingModel = {
   // Its own id, so that its vectors are stored apart from the real model's.
   id: `${minilm.id}-gated`,
   module: import.meta.url,
-  async load() {
-    const embedder = await minilm.load();
+  async load(options) {
+    const embedder = await minilm.load(options);
     return {
+      ...embedder,
       async embed(texts) {
         await gateOpened();
         return embedder.embed(texts);

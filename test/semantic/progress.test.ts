@@ -46,4 +46,31 @@ describe('progress of the passage vectors', () => {
     expect(lines[0]).toMatchObject({ passagesDone: 400, passages: 1000, perSecond: 30 });
     expect(lines[1]).toMatchObject({ passages: 1000, computed: 900 });
   });
+
+  it('in the log: the engine that reads for meaning, named once, when a worker thread has loaded it', () => {
+    const lines: Record<string, unknown>[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()));
+        done();
+      },
+    });
+    const report = loggedProgress(createLogger('info', destination), Infinity);
+    const { progress } = tenSecondsIn();
+    const done = { ...progress, passagesDone: 1000 };
+    const engine = { engine: 'ONNX Runtime 1.30.0 (CPU, 2 operator threads, graph read from its cache)' };
+    report({ mode: 'hybrid', state: 'building', progress });
+    report({ mode: 'hybrid', state: 'building', progress, engine });
+    report({ mode: 'hybrid', state: 'ready', progress: done, engine });
+    // The worker that reads questions reports its engine too, once the passages are read.
+    report({ mode: 'hybrid', state: 'ready', progress: done, engine });
+    expect(lines.map((line) => line.msg)).toEqual(['reading for meaning', 'passage vectors complete: ranking is hybrid']);
+    expect(lines[0]).toMatchObject(engine);
+
+    // A fallback engine is named by the warning where it is chosen, not again here.
+    const fallbackLines = lines.length;
+    const fallback = loggedProgress(createLogger('info', destination), Infinity);
+    fallback({ mode: 'hybrid', state: 'building', progress, engine: { engine: 'WebAssembly', fallbackReason: 'no ONNX Runtime' } });
+    expect(lines).toHaveLength(fallbackLines);
+  });
 });
