@@ -79,9 +79,12 @@ async function variedTexts(options: EnginesOptions, wanted: number): Promise<str
     }
   }
   const texts = new Set(EDGE_TEXTS);
-  const perPool = Math.ceil((wanted - texts.size) / pools.length);
-  for (const [at, pool] of pools.entries()) for (const text of sample(pool, perPool, at + 1)) texts.add(text);
-  return [...texts].slice(0, wanted);
+  // An equal share from each pool, in turns, until there are enough: a small pool (the seeds) gives what it has.
+  const shuffled = pools.map((pool, at) => sample(pool, pool.length, at + 1));
+  for (let turn = 0; texts.size < wanted && shuffled.some((pool) => turn < pool.length); turn++) {
+    for (const pool of shuffled) if (turn < pool.length && texts.size < wanted) texts.add(pool[turn] as string);
+  }
+  return [...texts];
 }
 
 interface EngineFigures {
