@@ -18,16 +18,18 @@ export interface VerdictOptions {
   readonly quick: boolean;
 }
 
+type SetQuestion = { question: string; kind?: string } & Partial<EvalQuestion>;
+
 interface QuestionSet {
   readonly label: string;
-  readonly questions: ReadonlyArray<{ question: string } & Partial<EvalQuestion>>;
+  readonly questions: readonly SetQuestion[];
 }
 
-async function readSet(file: string): Promise<Array<{ question: string } & Partial<EvalQuestion>>> {
+async function readSet(file: string): Promise<SetQuestion[]> {
   return (await readFile(file, 'utf8'))
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as { question: string } & Partial<EvalQuestion>);
+    .map((line) => JSON.parse(line) as SetQuestion);
 }
 
 async function openMode(dataDir: string, mode: 'lexical' | 'hybrid'): Promise<Library> {
@@ -40,10 +42,17 @@ async function openMode(dataDir: string, mode: 'lexical' | 'hybrid'): Promise<Li
 export async function measureVerdicts(options: VerdictOptions): Promise<Section> {
   const evalDir = path.join(REPO_ROOT, 'eval');
   const take = <T>(items: T[]) => (options.quick ? items.slice(0, 8) : items);
+  const unanswerable = await readSet(path.join(evalDir, 'unanswerable.jsonl'));
+  const heldOutUnanswerable = await readSet(path.join(evalDir, 'held-out', 'unanswerable.jsonl'));
+  const ofKind = (questions: typeof unanswerable, kind: string) => take(questions.filter((question) => question.kind === kind));
   const sets: QuestionSet[] = [
     { label: 'answerable (eval/questions.jsonl)', questions: take(await readSet(path.join(evalDir, 'questions.jsonl'))) },
-    { label: 'unanswerable, on the subject (eval/unanswerable.jsonl)', questions: take(await readSet(path.join(evalDir, 'unanswerable.jsonl'))) },
+    { label: 'unanswerable, sharing the sources’ words (eval/unanswerable.jsonl)', questions: ofKind(unanswerable, 'shared-words') },
+    { label: 'unanswerable, on the subject in other words (eval/unanswerable.jsonl)', questions: ofKind(unanswerable, 'other-words') },
     { label: 'unrelated (eval/unrelated.jsonl)', questions: take(await readSet(path.join(evalDir, 'unrelated.jsonl'))) },
+    { label: 'held out: answerable (eval/held-out/questions.jsonl)', questions: take(await readSet(path.join(evalDir, 'held-out', 'questions.jsonl'))) },
+    { label: 'held out: unanswerable, sharing words', questions: ofKind(heldOutUnanswerable, 'shared-words') },
+    { label: 'held out: unanswerable, other words', questions: ofKind(heldOutUnanswerable, 'other-words') },
   ];
   if (existsSync(options.devQuestionsFile)) {
     sets.splice(1, 0, { label: 'answerable (dev questions)', questions: take(await readSet(options.devQuestionsFile)) });
@@ -76,7 +85,8 @@ export async function measureVerdicts(options: VerdictOptions): Promise<Section>
       'Every question gets a verdict: `answer` (a passage answers it), `related` (the sources speak of the subject, no ' +
         'passage answers it as asked) or `none`. The verdict is decided on the best passage’s focus — its best ' +
         'sentence with one on each side — as src/answer/verdict.ts describes. The question sets in eval/ were written ' +
-        'for the seed sources without looking at the dev questions.',
+        'for the seed sources without looking at the dev questions; those under eval/held-out/ were written before the ' +
+        'verdict was tuned and never looked at while tuning it.',
     ],
     tables: [table],
     notes: [],

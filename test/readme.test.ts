@@ -29,6 +29,9 @@ const ANSWERED: ReadonlyArray<readonly [string, string, string]> = [
 
 const REFUSED_IN_BOTH_MODES = ['What is the weather in Leeds?'];
 
+/** On the sources' subject, not answered by any passage as asked. */
+const RELATED_IN_HYBRID = ["What is the Metropolitan Police's annual budget?", 'Who murdered Mariana Popa?'];
+
 describe('the README examples, on data/', () => {
   it.each(ANSWERED)('"%s" is answered by words and meaning from %s', async (question, file, words) => {
     expect(readme).toContain(question);
@@ -43,6 +46,11 @@ describe('the README examples, on data/', () => {
     expect(readme).toContain(question);
     expect((await lexical.answer(question)).answered).toBe(false);
     expect((await hybrid.answer(question)).answered).toBe(false);
+  });
+
+  it.each(RELATED_IN_HYBRID)('"%s" is related, not answered, in hybrid search', async (question) => {
+    expect(readme).toContain(question);
+    expect(await hybrid.answer(question)).toMatchObject({ verdict: 'related', answered: false });
   });
 
   it('"How do I change the oil in my car?" is answered by words alone, and refused by meaning', async () => {
