@@ -1,0 +1,35 @@
+/** The Store in one SQLite file: the default, for one machine (several shards of one bot share the file). */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { KyselyStore, type Database } from './kysely-store.js';
+import { migrateToLatest } from './migrations.js';
+import type { Store } from './store.js';
+
+/**
+ * How long a statement waits for another process (another shard) to finish writing before it fails with
+ * SQLITE_BUSY. Writes here are single rows, so a wait this long means the file is held by something else.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * Opens (creating it and its folder when missing) the SQLite file at `file`, in WAL mode so that readers never wait
+ * for a writer, and brings its schema to the latest version. Throws when the file is corrupt, unwritable or locked.
+ */
+export async function openSqliteStore(file: string): Promise<Store> {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SQLite(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    // In WAL mode a commit is durable once the log is synced at checkpoints; losing the last vote to a power cut
+    // is acceptable, and each write stays cheap.
+    sqlite.pragma('synchronous = NORMAL');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    await migrateToLatest(db as Kysely<unknown>);
+    return new KyselyStore(db);
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+}
