@@ -18,7 +18,12 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
  * for a writer, and brings its schema to the latest version. Throws when the file is corrupt, unwritable or locked.
  */
 export async function openSqliteStore(file: string): Promise<Store> {
-  mkdirSync(path.dirname(file), { recursive: true });
+  const folder = path.dirname(file);
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    throw new Error(`its folder ${folder} cannot be made: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
   const sqlite = new SQLite(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   try {
     sqlite.pragma('journal_mode = WAL');
