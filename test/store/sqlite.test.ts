@@ -76,7 +76,7 @@ describe('the SQLite file', () => {
     const { logger, lines } = capturedLogger();
     expect(await openStore(settings(path.join(blocker, 'citebot.sqlite')), logger)).toBeUndefined();
     expect(lines.filter((line) => line.level === 40).map((line) => line.msg)).toEqual([
-      expect.stringMatching(/cannot be used \(ENOTDIR: .*\)\. The bot answers questions as usual/),
+      expect.stringMatching(/cannot be used \(its folder .*not-a-folder cannot be made: EEXIST\)\. The bot answers questions as usual/),
     ]);
   });
 
