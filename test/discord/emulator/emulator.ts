@@ -1,6 +1,8 @@
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   ApplicationCommandType,
   ApplicationIntegrationType,
@@ -175,6 +177,8 @@ export class DiscordEmulator {
       SOURCE_BASE_URL: '',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
+      // Every process started for this emulator shares one database, in the temporary folder.
+      DATABASE_PATH: path.join(tmpdir(), `citebot-emulator-${this.applicationId}.sqlite`),
     };
   }
 
