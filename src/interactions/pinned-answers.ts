@@ -8,6 +8,8 @@
  * Written once for both transports, against the MessageEditor port.
  */
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ButtonStyle, ComponentType, RESTJSONErrorCodes, type APIEmbed } from 'discord-api-types/v10';
 import type { Passage } from '../corpus/types.js';
 import type { Library } from '../library.js';
@@ -24,6 +26,11 @@ import { parseShowSourceCustomId, showSourceCustomId } from './components/show-s
 
 /** The custom_id of the button a changed pin gets: the current best passage for its question (current-answer.ts). */
 export const CURRENT_ANSWER_CUSTOM_ID = 'current';
+/**
+ * Edits started a second at most after a reload: below the 50 requests a second Discord allows a bot in all
+ * (topics/rate-limits.mdx), with room left for pins, replies' edits and the lists of pins. Range 1–50.
+ */
+const EDITS_PER_SECOND = 40;
 /** Amber: a warning, distinct from the answer's blue. */
 const NOTICE_COLOUR = 0xd69e2e;
 
@@ -167,6 +174,30 @@ function changedMessage(pinned: PinnedMessage): PinnedMessage {
   return { embeds: [...pinned.embeds.slice(0, 1), notice], components };
 }
 
+/** One edit to send, and the channel whose rate limit it counts against. */
+interface Edit {
+  readonly channelId: string;
+  send(): Promise<void>;
+}
+
+/**
+ * The edits one channel at a time in turn (a, b, c, a, b, c…): Discord limits edits per channel, so every channel's
+ * first edits go out at once rather than one channel's after another's.
+ */
+function roundRobin(edits: readonly Edit[]): Edit[] {
+  const byChannel = new Map<string, Edit[]>();
+  for (const edit of edits) byChannel.set(edit.channelId, [...(byChannel.get(edit.channelId) ?? []), edit]);
+  const queues = [...byChannel.values()];
+  const ordered: Edit[] = [];
+  for (let turn = 0; ordered.length < edits.length; turn++) {
+    for (const queue of queues) {
+      const edit = queue[turn];
+      if (edit) ordered.push(edit);
+    }
+  }
+  return ordered;
+}
+
 /** Discord's answers that mean the message is gone for good: stop tracking it. */
 const GONE: ReadonlySet<number | string> = new Set([
   RESTJSONErrorCodes.UnknownMessage,
@@ -198,6 +229,7 @@ export interface PinTrackerOptions {
 export class PinTracker {
   readonly #options: PinTrackerOptions;
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #waitingChannels = new Map<string, Promise<number>>();
 
   constructor(options: PinTrackerOptions) {
     this.#options = options;
@@ -210,12 +242,19 @@ export class PinTracker {
     return run;
   }
 
-  /** The pins of a channel changed (CHANNEL_PINS_UPDATE): tracked answers no longer pinned there are let go. */
+  /**
+   * The pins of a channel changed (CHANNEL_PINS_UPDATE): tracked answers no longer pinned there are let go. Events for
+   * a channel whose look is still waiting share it: pinning many answers at once lists the channel's pins once.
+   */
   channelPinsChanged(channelId: string): Promise<number> {
+    const waiting = this.#waitingChannels.get(channelId);
+    if (waiting !== undefined) return waiting;
     const run = this.#queue.then(async () => {
+      this.#waitingChannels.delete(channelId);
       const pins = (await this.#owned()).filter((pin) => pin.channelId === channelId);
       return pins.length === 0 ? 0 : this.#untrackUnpinned(channelId, pins);
     });
+    this.#waitingChannels.set(channelId, run);
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -252,8 +291,8 @@ export class PinTracker {
     const unpinned = (await Promise.all(channels.map((channel) => this.#untrackUnpinned(channel, tracked.filter((pin) => pin.channelId === channel))))).reduce((a, b) => a + b, 0);
     const stillTracked = unpinned === 0 ? tracked : await this.#owned();
 
-    const notices: Array<() => Promise<void>> = [];
-    const quiet: Array<() => Promise<void>> = [];
+    const notices: Edit[] = [];
+    const quiet: Edit[] = [];
     let moved = 0;
     let changed = 0;
     let failed = 0;
@@ -281,15 +320,30 @@ export class PinTracker {
       if (state.kind === 'moved') {
         moved++;
         const message = movedMessage(pinned, library, state.place, state.passage, sourceBaseUrl);
-        quiet.push(() => send(pin, message, () => store.updatePin(pin.messageId, { place: state.place, message: JSON.stringify(message), status: 'current' })));
+        quiet.push({
+          channelId: pin.channelId,
+          send: () => send(pin, message, () => store.updatePin(pin.messageId, { place: state.place, message: JSON.stringify(message), status: 'current' })),
+        });
       } else {
         changed++;
         const message = changedMessage(pinned);
-        notices.push(() => send(pin, message, () => store.updatePin(pin.messageId, { place: pin.place, message: JSON.stringify(message), status: 'changed' })));
+        notices.push({
+          channelId: pin.channelId,
+          send: () => send(pin, message, () => store.updatePin(pin.messageId, { place: pin.place, message: JSON.stringify(message), status: 'changed' })),
+        });
       }
     }
-    // Notices are queued first: they are what members must see soon; quiet citation fixes follow.
-    await Promise.all([...notices, ...quiet].map((edit) => edit()));
+    // Notices are queued first: they are what members must see soon; quiet citation fixes follow. Edits start evenly
+    // spaced, below Discord's limit on all of a bot's requests, so that they never meet it (a burst of 429s) and leave
+    // room for the bot's other requests; each channel's edits then wait their turn in its bucket of the REST queue.
+    const sent: Promise<void>[] = [];
+    const started = performance.now();
+    for (const [index, edit] of [...roundRobin(notices), ...roundRobin(quiet)].entries()) {
+      const wait = started + (index * 1000) / EDITS_PER_SECOND - performance.now();
+      if (wait > 0) await sleep(wait);
+      sent.push(edit.send());
+    }
+    await Promise.all(sent);
     const report = { checked: stillTracked.length, moved, changed, unpinned: unpinned + gone, failed };
     if (tracked.length > 0) logger.info(report, 'pinned answers checked');
     return report;

@@ -67,5 +67,6 @@ const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migra
 /** Brings the database to the latest version; throws with the first migration's error if one fails. */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
   const { error } = await new Migrator({ db, provider }).migrateToLatest();
-  if (error !== undefined) throw error;
+  if (error === undefined) return;
+  throw error instanceof Error ? error : new Error('a migration failed', { cause: error });
 }

@@ -22,7 +22,9 @@ export async function openSqliteStore(file: string): Promise<Store> {
   try {
     mkdirSync(folder, { recursive: true });
   } catch (error) {
-    throw new Error(`its folder ${folder} cannot be made: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new Error(`its folder ${folder} cannot be made: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      cause: error,
+    });
   }
   const sqlite = new SQLite(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   try {
