@@ -392,10 +392,13 @@ export class DiscordEmulator {
 
   #pinsUpdated(channelId: string): Promise<void> {
     const pins = this.#store.pins(channelId);
+    const shard = this.#gateway.shardForGuild(this.guildId);
+    // A bot with no gateway session (the HTTP interactions endpoint alone) hears of no event, as on Discord.
+    if (!this.#gateway.hasSession(shard)) return Promise.resolve();
     return this.#gateway.dispatch(
       GatewayDispatchEvents.ChannelPinsUpdate,
       { guild_id: this.guildId, channel_id: channelId, last_pin_timestamp: pins.at(-1)?.pinnedAt ?? null },
-      this.#gateway.shardForGuild(this.guildId),
+      shard,
     );
   }
 
