@@ -177,7 +177,7 @@ describe('npm run deploy-commands (src/discord/deploy.ts)', () => {
     expect(deploy.stdout()).toBe(
       `Registered 6 commands to guild ${emulator.guildId}: /ask, /sources, /source, /reindex, /gaps, "Find in sources" (message menu)\n`,
     );
-    expect(emulator.commands.guild.get(emulator.guildId)).toHaveLength(5);
+    expect(emulator.commands.guild.get(emulator.guildId)).toHaveLength(6);
   });
 
   it('exits 1 when DISCORD_CLIENT_ID is missing', async () => {
