@@ -58,6 +58,14 @@ describe('the SQLite file', () => {
     raw.close();
   });
 
+  it('is made once when several processes open the same new file at once', async () => {
+    const file = path.join(await tempDir(), 'citebot.sqlite');
+    const stores = await Promise.all([openSqliteStore(file), openSqliteStore(file), openSqliteStore(file)]);
+    await stores[0]?.recordQuestion({ question: 'one schema', verdict: 'none', askedAt: new Date(), guildId: undefined, channelId: undefined });
+    for (const store of stores) expect((await store.questionsSince(new Date(0))).map(({ question }) => question)).toEqual(['one schema']);
+    await Promise.all(stores.map((store) => store.close()));
+  });
+
   it('that is corrupt gives one clear warning, and no store', async () => {
     const file = path.join(await tempDir(), 'citebot.sqlite');
     await writeFile(file, 'this is not a database, just some text that happens to be here '.repeat(100));
