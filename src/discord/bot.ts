@@ -168,7 +168,7 @@ function createClient(settings: DiscordSettings, services: SharedServices, overr
 }
 
 /**
- * After every reload, checks the pinned answers of the servers this process serves (a shard checks its own); and
+ * At start and after every reload, checks the pinned answers of the servers this process serves (a shard checks its own); and
  * stops tracking those unpinned as Discord reports it (CHANNEL_PINS_UPDATE, with the Guilds intent).
  */
 function trackPins(client: Client, live: LiveLibrary, store: Store, sourceBaseUrl: string | undefined, logger: Logger) {
@@ -184,6 +184,8 @@ function trackPins(client: Client, live: LiveLibrary, store: Store, sourceBaseUr
   live.onReload((result) => {
     if (result.ok && !stopped) tracker.check(result.library).catch(onFailure);
   });
+  // The sources may have changed while the bot was not running: the pins are checked against them once at start.
+  tracker.check(live.current).catch(onFailure);
   client.on(Events.ChannelPinsUpdate, (channel) => {
     tracker.channelPinsChanged(channel.id).catch(onFailure);
   });

@@ -21,7 +21,7 @@ import { toJson } from '../answer/json.js';
 import type { ServeConfig } from '../config.js';
 import { AnswerCooldown } from '../interactions/cooldown.js';
 import { handleInteraction, type SharedServices } from '../interactions/handle.js';
-import { DEFAULT_TOP } from '../library.js';
+import { DEFAULT_TOP, type Library } from '../library.js';
 import type { Logger } from '../log.js';
 import type { LiveLibrary } from '../reload.js';
 import { describeSearch } from '../semantic/progress.js';
@@ -217,10 +217,13 @@ export class HttpServer {
         logger: this.#logger,
       });
       this.pins = tracker;
+      const check = (library: Library) =>
+        tracker.check(library).catch((error: unknown) => this.#logger.warn({ err: error }, 'could not check the pinned answers'));
       live.onReload((result) => {
-        if (!result.ok || this.#closed) return;
-        tracker.check(result.library).catch((error: unknown) => this.#logger.warn({ err: error }, 'could not check the pinned answers'));
+        if (result.ok && !this.#closed) void check(result.library);
       });
+      // The sources may have changed while the server was not running.
+      void check(live.current);
     }
   }
 

@@ -5,7 +5,10 @@ import type { APIMessage } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
-import { buttons, EPHEMERAL, option, shown, startHarness, type Harness } from './harness.js';
+import { startBot, type Bot } from '../../src/discord/bot.js';
+import { Library } from '../../src/library.js';
+import { createLogger } from '../../src/log.js';
+import { buttons, EPHEMERAL, liveLibrary, option, shown, startHarness, testClientOptions, type Harness } from './harness.js';
 
 const LIGHTHOUSE = 'Lighthouse keepers\n\nThe lighthouse at Whitby was kept by the Darling family for forty years.\n';
 const LIGHTHOUSE_CHANGED = 'Lighthouse keepers\n\nThe lighthouse at Whitby was kept by the Grace family for ten years.\n';
@@ -134,6 +137,35 @@ describe('pinned answers when the sources change', () => {
     await expect.poll(async () => (await publicAnswer(harness, 'What did the canal boats of Birmingham carry?')).embeds[0]?.description, { timeout: 10_000 }).toContain('timber');
     expect(harness.emulator.message(answer.id)?.embeds).toHaveLength(1);
     expect(harness.emulator.requests.some(({ method, path }) => method === 'PATCH' && path.endsWith(`/messages/${answer.id}`))).toBe(false);
+  });
+});
+
+describe('pinned answers when the sources changed while the bot was down', () => {
+  it('are checked at start', async () => {
+    const dir = await tempDir('citebot-pins-restart-');
+    await writeFile(path.join(dir, 'lighthouse.txt'), LIGHTHOUSE);
+    const store = await openSqliteStore(path.join(dir, 'db', 'citebot.sqlite'));
+    const harness = await startHarness({ dataDir: dir, store });
+    let restarted: Bot | undefined;
+    try {
+      const answer = await publicAnswer(harness, 'Who kept the lighthouse at Whitby?');
+      await pinAsModerator(harness, store, answer);
+      await harness.bot.stop();
+      await writeFile(path.join(dir, 'lighthouse.txt'), LIGHTHOUSE_CHANGED);
+      const { emulator } = harness;
+      restarted = await startBot(
+        { token: emulator.token, apiUrl: emulator.apiUrl, sourceBaseUrl: undefined },
+        liveLibrary(await Library.open({ dataDir: dir })),
+        createLogger('silent'),
+        { clientOptions: testClientOptions, store },
+      );
+      await expect.poll(() => emulator.message(answer.id)?.embeds.length, { timeout: 10_000 }).toBe(2);
+      expect(shown(emulator.message(answer.id)?.embeds[1])).toContain('The source has changed since this answer was pinned');
+    } finally {
+      await restarted?.stop();
+      await harness.close();
+      await store.close();
+    }
   });
 });
 
