@@ -288,7 +288,10 @@ export class PinTracker {
     const tracked = await this.#owned();
     // The HTTP transport hears of no unpinning: every channel's pins are listed before any edit.
     const channels = [...new Set(tracked.map((pin) => pin.channelId))];
-    const unpinned = (await Promise.all(channels.map((channel) => this.#untrackUnpinned(channel, tracked.filter((pin) => pin.channelId === channel))))).reduce((a, b) => a + b, 0);
+    const untracked = await Promise.all(
+      channels.map((channel) => this.#untrackUnpinned(channel, tracked.filter((pin) => pin.channelId === channel))),
+    );
+    const unpinned = untracked.reduce((sum, count) => sum + count, 0);
     const stillTracked = unpinned === 0 ? tracked : await this.#owned();
 
     const notices: Edit[] = [];
@@ -307,7 +310,10 @@ export class PinTracker {
           await store.untrackPins([pin.messageId]);
         } else {
           failed++;
-          logger.warn({ err: error, channelId: pin.channelId, messageId: pin.messageId }, 'could not edit a pinned answer; it is tried again after the next reload');
+          logger.warn(
+            { err: error, channelId: pin.channelId, messageId: pin.messageId },
+            'could not edit a pinned answer; it is tried again after the next reload',
+          );
         }
       }
     };
@@ -320,17 +326,13 @@ export class PinTracker {
       if (state.kind === 'moved') {
         moved++;
         const message = movedMessage(pinned, library, state.place, state.passage, sourceBaseUrl);
-        quiet.push({
-          channelId: pin.channelId,
-          send: () => send(pin, message, () => store.updatePin(pin.messageId, { place: state.place, message: JSON.stringify(message), status: 'current' })),
-        });
+        const kept = { place: state.place, message: JSON.stringify(message), status: 'current' } as const;
+        quiet.push({ channelId: pin.channelId, send: () => send(pin, message, () => store.updatePin(pin.messageId, kept)) });
       } else {
         changed++;
         const message = changedMessage(pinned);
-        notices.push({
-          channelId: pin.channelId,
-          send: () => send(pin, message, () => store.updatePin(pin.messageId, { place: pin.place, message: JSON.stringify(message), status: 'changed' })),
-        });
+        const kept = { place: pin.place, message: JSON.stringify(message), status: 'changed' } as const;
+        notices.push({ channelId: pin.channelId, send: () => send(pin, message, () => store.updatePin(pin.messageId, kept)) });
       }
     }
     // Notices are queued first: they are what members must see soon; quiet citation fixes follow. Edits start evenly

@@ -40,7 +40,7 @@ function pinnedButton(moderator: string): APIButtonComponentWithCustomId {
 
 /**
  * A pinned answer is frozen: "Next match" and "Previous" would change what the pin shows, so they go;
- * "Show source" stays and the pin button says who pinned it.
+ * "Show source" stays, the pin button says who pinned it, and Helpful / Not helpful stay on their row.
  */
 function pinnedComponents(interaction: ButtonInteraction, moderator: string): ButtonRow[] {
   const { customIds } = interaction.message;
@@ -61,8 +61,11 @@ async function track(interaction: ButtonInteraction, components: ButtonRow[], { 
   const { message } = interaction;
   const passageId = message.customIds.map(parseShowSourceCustomId).find((id) => id !== undefined);
   if (passageId === undefined) return;
+  if (!store) {
+    await interaction.followUp({ content: PIN_NOT_TRACKED, ephemeral: true });
+    return;
+  }
   try {
-    if (!store) throw new Error('no database');
     const record = await pinRecord(
       library,
       {
@@ -80,7 +83,7 @@ async function track(interaction: ButtonInteraction, components: ButtonRow[], { 
     }
     await store.trackPin(record);
   } catch (error) {
-    if (store) logger.warn({ err: error, messageId: message.id }, 'could not track a pinned answer');
+    logger.warn({ err: error, messageId: message.id }, 'could not track a pinned answer');
     await interaction.followUp({ content: PIN_NOT_TRACKED, ephemeral: true });
   }
 }
