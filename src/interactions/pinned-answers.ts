@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ButtonStyle, ComponentType, RESTJSONErrorCodes, type APIEmbed } from 'discord-api-types/v10';
+import { ButtonStyle, RESTJSONErrorCodes, type APIEmbed } from 'discord-api-types/v10';
 import type { Passage } from '../corpus/types.js';
 import type { Library } from '../library.js';
 import type { Logger } from '../log.js';
@@ -23,6 +23,7 @@ import type { MessageEditor, OutgoingMessage } from './port.js';
 import { button, type ButtonRow } from './components/buttons.js';
 import { matchesFor, pickedView } from './components/answer-pages.js';
 import { parseShowSourceCustomId, showSourceCustomId } from './components/show-source.js';
+import { parseVoteCustomId, voteCustomId } from './components/feedback.js';
 
 /** The custom_id of the button a changed pin gets: the current best passage for its question (current-answer.ts). */
 export const CURRENT_ANSWER_CUSTOM_ID = 'current';
@@ -130,18 +131,17 @@ function stateOf(library: Library, pin: TrackedPin): PinState {
   return samePlace(place, pin.place) ? { kind: 'same' } : { kind: 'moved', place, passage };
 }
 
-function mapButtons(components: ButtonRow[], map: (customId: string) => ButtonRow['components'][number] | undefined): ButtonRow[] {
-  return components.map((row) => ({
-    ...row,
-    components: row.components.flatMap((component) => {
-      if (component.type !== ComponentType.Button) return [component];
-      const mapped = map(component.custom_id);
-      return mapped === undefined ? [component] : [mapped];
-    }),
-  }));
+type Button = Extract<ButtonRow['components'][number], { custom_id: string }>;
+
+/** The rows with each button `map` returns a replacement for replaced. */
+function mapButtons(components: ButtonRow[], map: (button: Button) => Button | undefined): ButtonRow[] {
+  return components.map((row) => ({ ...row, components: row.components.map((component) => map(component) ?? component) }));
 }
 
-/** The pinned message with its citation naming the quote's new place, and Show source pointing at the new passage. */
+/**
+ * The pinned message with its citation naming the quote's new place, and Show source and the votes pointing at the
+ * passage there.
+ */
 function movedMessage(
   pinned: PinnedMessage,
   library: Library,
@@ -155,10 +155,11 @@ function movedMessage(
   const cited = { ...(passage ?? { title: library.source(place.file)?.title ?? place.file }), ...place };
   const quote = cut === -1 ? description : description.slice(0, cut);
   const embeds = first === undefined ? [] : [{ ...first, description: `${quote}\n\n**${citation(cited, sourceBaseUrl)}**` }, ...rest];
-  const components = mapButtons(pinned.components, (customId) => {
-    if (parseShowSourceCustomId(customId) === undefined || passage === undefined) return undefined;
-    const old = pinned.components.flatMap((row) => row.components).find((c) => c.type === ComponentType.Button && c.custom_id === customId);
-    return old === undefined ? undefined : { ...old, custom_id: showSourceCustomId(passage.id) };
+  const components = mapButtons(pinned.components, (old) => {
+    if (passage === undefined) return undefined;
+    if (parseShowSourceCustomId(old.custom_id) !== undefined) return { ...old, custom_id: showSourceCustomId(passage.id) };
+    const vote = parseVoteCustomId(old.custom_id);
+    return vote === undefined ? undefined : { ...old, custom_id: voteCustomId(vote.helpful, passage.id) };
   });
   return { embeds, components };
 }
@@ -166,8 +167,8 @@ function movedMessage(
 /** The pinned message as it was pinned, with the notice that its source changed and "Current answer" for Show source. */
 function changedMessage(pinned: PinnedMessage): PinnedMessage {
   const notice: APIEmbed = { color: NOTICE_COLOUR, description: SOURCE_CHANGED_SINCE_PINNED };
-  const components = mapButtons(pinned.components, (customId) =>
-    parseShowSourceCustomId(customId) === undefined
+  const components = mapButtons(pinned.components, (old) =>
+    parseShowSourceCustomId(old.custom_id) === undefined
       ? undefined
       : button(CURRENT_ANSWER_CUSTOM_ID, 'Current answer', ButtonStyle.Primary, { emoji: '🔄' }),
   );

@@ -125,6 +125,9 @@ describe('pinned answers when the sources change', () => {
     expect(showSource?.id).not.toBe(buttons(pinned).find(({ label }) => label === 'Show source')?.id);
     const source = await (await harness.emulator.button(edited as APIMessage, showSource?.id ?? '')).response();
     expect(shown(source.data.embeds[0])).toContain('The ferry to Harwich leaves at dawn');
+    // Votes on the pin now count for the passage where the text stands.
+    const newPassage = showSource?.id.replace('src:', '');
+    expect(buttons(edited).slice(-2).map(({ id }) => id)).toEqual([`vote:up:${newPassage}`, `vote:down:${newPassage}`]);
   });
 
   it('stops tracking an answer unpinned through Discord, and leaves it as it is when its source changes', async () => {

@@ -8,7 +8,7 @@ import { button, buttonRow, type ButtonRow } from './buttons.js';
 const FAMILY = 'vote';
 
 /** `vote:up:<passage id>` / `vote:down:<passage id>`: the passage voted on, so the buttons outlive a restart. */
-function voteCustomId(helpful: boolean, passageId: string): string {
+export function voteCustomId(helpful: boolean, passageId: string): string {
   return `${FAMILY}:${helpful ? 'up' : 'down'}:${passageId}`;
 }
 
