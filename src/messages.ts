@@ -151,6 +151,9 @@ export const PIN_NOT_TRACKED =
 export const STORAGE_UNAVAILABLE =
   "Sorry, that isn't available right now: my database can't be used. The bot's log says why; answers still work.";
 
+/** "Helpful" / "Not helpful" pressed outside a server (the playground page). */
+export const VOTES_IN_SERVERS_ONLY = 'Votes are counted only on answers in a Discord server.';
+
 /** Said privately to a member who pressed "Helpful" or "Not helpful". */
 export function voteNote(result: 'recorded' | 'changed' | 'unchanged', helpful: boolean): string {
   const verdict = helpful ? 'helpful' : 'not helpful';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ButtonStyle } from 'discord-api-types/v10';
 import type { ButtonHandler } from '../context.js';
 import { replyPrivately } from '../replies.js';
-import { OUT_OF_DATE, STORAGE_UNAVAILABLE, voteNote } from '../../messages.js';
+import { OUT_OF_DATE, STORAGE_UNAVAILABLE, voteNote, VOTES_IN_SERVERS_ONLY } from '../../messages.js';
 import { button, buttonRow, type ButtonRow } from './buttons.js';
 
 const FAMILY = 'vote';
@@ -39,6 +39,8 @@ export default {
   async execute(interaction, { library, store }) {
     const vote = parseVoteCustomId(interaction.customId);
     if (!vote) return replyPrivately(interaction, OUT_OF_DATE);
+    // The playground page shows answers as Discord would, but it is no server and has no members to count.
+    if (interaction.guildId === undefined) return replyPrivately(interaction, VOTES_IN_SERVERS_ONLY);
     if (!store) return replyPrivately(interaction, STORAGE_UNAVAILABLE);
     const passage = library.passage(vote.passageId);
     const { id: messageId } = interaction.message;
