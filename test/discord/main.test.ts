@@ -95,18 +95,29 @@ describe('npm start (src/main.ts)', () => {
 });
 
 describe('a database that cannot be used', () => {
-  it('is one clear warning at start, and the bot still answers', async () => {
-    const corrupt = path.join(databaseDir, 'corrupt.sqlite');
-    await writeFile(corrupt, 'not a database at all, only text where a database should be\n'.repeat(200));
-    const bot = run('src/main.ts', { DISCORD_TOKEN: emulator.token, DISCORD_API_URL: emulator.apiUrl, DATABASE_PATH: corrupt });
+  it.each([
+    ['corrupt', 'file is not a database'],
+    ['unwritable', 'its folder .* cannot be made: EEXIST'],
+  ])('(%s) is one clear warning at start, and the bot still answers', async (kind, reason) => {
+    const databasePath = await (async () => {
+      if (kind === 'corrupt') {
+        const corrupt = path.join(databaseDir, 'corrupt.sqlite');
+        await writeFile(corrupt, 'not a database at all, only text where a database should be\n'.repeat(200));
+        return corrupt;
+      }
+      // A folder that cannot be made, whoever runs the test (even root): its parent is a file.
+      const blocker = path.join(databaseDir, 'a-file');
+      await writeFile(blocker, '');
+      return path.join(blocker, 'citebot.sqlite');
+    })();
+    const bot = run('src/main.ts', { DISCORD_TOKEN: emulator.token, DISCORD_API_URL: emulator.apiUrl, DATABASE_PATH: databasePath });
     try {
       await expect.poll(bot.stdout, { timeout: 10_000 }).toContain('connected to Discord');
       const warnings = bot.stdout().split('\n').filter((line) => line.includes('cannot be used'));
       expect(warnings).toHaveLength(1);
-      expect(JSON.parse(warnings[0] as string)).toMatchObject({
-        level: 40,
-        msg: expect.stringContaining(`The database ${corrupt} cannot be used (file is not a database). The bot answers questions as usual`),
-      });
+      const warning = JSON.parse(warnings[0] as string) as { level: number; msg: string };
+      expect(warning.level).toBe(40);
+      expect(warning.msg).toMatch(new RegExp(`^The database .* cannot be used \\(${reason}\\)\\. The bot answers questions as usual`));
       const response = await (await emulator.slashCommand('ask', [option('question', 'Who is Laura Watson?')])).response();
       expect(shown(response.data.embeds[0])).toContain('Laura Watson');
     } finally {
