@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -177,8 +178,8 @@ export class DiscordEmulator {
       SOURCE_BASE_URL: '',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
-      // Every process started for this emulator shares one database, in the temporary folder.
-      DATABASE_PATH: path.join(tmpdir(), `citebot-emulator-${this.applicationId}.sqlite`),
+      // Every process started for this emulator shares one database, in the temporary folder (deleted by close()).
+      DATABASE_PATH: this.#databasePath(),
     };
   }
 
@@ -383,11 +384,16 @@ export class DiscordEmulator {
   }
 
   async close(): Promise<void> {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${this.#databasePath()}${suffix}`, { force: true });
     this.#interactions.abandonWaits('the emulator was closed');
     this.#rest.close();
     await this.#gateway.close();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.#server.close((error) => (error ? reject(error) : resolve())));
+  }
+
+  #databasePath(): string {
+    return path.join(tmpdir(), `citebot-emulator-${this.applicationId}.sqlite`);
   }
 
   #pinsUpdated(channelId: string): Promise<void> {
