@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--only quality|speed|discord|semantic|formats] [--beir DIR] [--out FILE]`
+ * `npm run bench [-- --quick] [--only quality|speed|discord|semantic|verdicts|formats|pins] [--beir DIR] [--out FILE]`
  *
  * Measures citebot where its users feel it — retrieval quality against BEIR and its peers, speed and memory at scale,
  * latency end to end through Discord, and sources in other formats — and prints markdown tables. A full run of every
@@ -13,13 +13,14 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './child.js';
 import { measureDiscord } from './discord.js';
 import { measureFormats } from './formats.js';
+import { measurePins } from './pins.js';
 import { renderSection, type Section } from './markdown.js';
 import { measureQuality } from './quality.js';
 import { measureScale } from './scale.js';
 import { measureSemantic } from './semantic.js';
 import { measureVerdicts } from './verdicts.js';
 
-const PARTS = ['quality', 'speed', 'discord', 'semantic', 'verdicts', 'formats'] as const;
+const PARTS = ['quality', 'speed', 'discord', 'semantic', 'verdicts', 'formats', 'pins'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `npm run bench [-- options]
@@ -28,7 +29,8 @@ const USAGE = `npm run bench [-- options]
   --only PART      one part: quality, speed, discord, semantic (hybrid search beside lexical; the first full run
                    reads BEIR for meaning, which takes about half an hour on two cores; later runs reuse the vectors),
                    verdicts (answer / related / none by kind of question) or formats (the seeds as PDF, HTML, Word and
-                   Markdown: dev questions, PDF pages, reading speed)
+                   Markdown: dev questions, PDF pages, reading speed) or pins (a reload with 250 pinned answers
+                   across 5 channels, half of them changed: time to the last edit, REST calls, 429s)
   --beir DIR       the folder holding BEIR's scifact/ and nfcorpus/ (default: BEIR_DIR, else ../shared/bench)
   --out FILE       where to write the results (default: bench/RESULTS.md for a full run of every part,
                    else .cache/bench/results.md)`;
@@ -88,6 +90,7 @@ async function main(): Promise<void> {
     semantic: () => measureSemantic({ beirDir, devQuestionsFile, quick }),
     verdicts: () => measureVerdicts({ dataDir, devQuestionsFile, quick }),
     formats: () => measureFormats({ dataDir, devQuestionsFile, quick }),
+    pins: () => measurePins({ quick }),
   };
   const loadStart = loadAverage();
   const header = [

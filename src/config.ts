@@ -45,6 +45,19 @@ export interface SearchSettings {
   readonly fusion: FusionSettings;
 }
 
+/** What the bot keeps beyond a restart (src/store/): tracked pins, unanswered questions, votes. */
+export interface StorageSettings {
+  /** DATABASE_PATH: the SQLite file, absolute; default `.data/citebot.sqlite` (outside the data folder, ignored by git). */
+  readonly databasePath: string;
+  /** RECORD_QUESTIONS (1 or 0, default 1): whether questions the sources did not answer are recorded for /gaps. */
+  readonly recordQuestions: boolean;
+  /** RECORD_DAYS: how long a recorded question is kept, in days; default 30, range 1–3,650. */
+  readonly recordDays: number;
+}
+
+export const DEFAULT_DATABASE_PATH = '.data/citebot.sqlite';
+export const DEFAULT_RECORD_DAYS = 30;
+
 /** Settings of the Discord bot. */
 export interface BotConfig extends CoreConfig {
   /** DISCORD_TOKEN: the bot's token. Never logged. */
@@ -74,6 +87,7 @@ export interface BotConfig extends CoreConfig {
    * processes it starts; undefined when the bot runs alone and asks Discord how many shards to run.
    */
   readonly managedShards: readonly number[] | undefined;
+  readonly storage: StorageSettings;
 }
 
 /** Settings of `npm run serve`: the HTTP server (interactions endpoint, playground, JSON API, metrics). */
@@ -100,6 +114,7 @@ export interface ServeConfig extends CoreConfig {
    * /interactions, which only Discord calls); undefined when HTTP_RATE_LIMIT is 0.
    */
   readonly rateLimit: RateLimitSettings | undefined;
+  readonly storage: StorageSettings;
 }
 
 /** At most `requests` requests per address in each `windowSeconds`. */
@@ -187,6 +202,21 @@ function managedShards(env: Env): readonly number[] | undefined {
     );
   }
   return list as number[];
+}
+
+function flag(env: Env, key: string, fallback: boolean, meaning: string): boolean {
+  const value = optional(env, key);
+  if (value === undefined) return fallback;
+  if (value !== '0' && value !== '1') throw new ConfigError(`${key} must be 1 or 0: ${meaning} (got "${value}").`);
+  return value === '1';
+}
+
+export function loadStorageSettings(env: Env = process.env, cwd = process.cwd()): StorageSettings {
+  return {
+    databasePath: path.resolve(cwd, optional(env, 'DATABASE_PATH') ?? DEFAULT_DATABASE_PATH),
+    recordQuestions: flag(env, 'RECORD_QUESTIONS', true, '1 records the questions the sources did not answer, 0 does not'),
+    recordDays: integer(env, 'RECORD_DAYS', DEFAULT_RECORD_DAYS, 1, 3650, 'days a recorded question is kept'),
+  };
 }
 
 function oneOf<T extends string>(env: Env, key: string, allowed: readonly T[], fallback: T): T {
@@ -284,6 +314,7 @@ export function loadServeConfig(env: Env = process.env, cwd = process.cwd()): Se
     answerCooldown: answerCooldown(env),
     reloadDebounceMs: integer(env, 'RELOAD_DEBOUNCE_MS', DEFAULT_RELOAD_DEBOUNCE_MS, 0, 60_000, 'milliseconds'),
     rateLimit: rateLimit(env),
+    storage: loadStorageSettings(env, cwd),
   };
 }
 
@@ -321,5 +352,6 @@ export function loadBotConfig(env: Env = process.env, cwd = process.cwd()): BotC
       'seconds to keep trying to reach Discord at start-up',
     ),
     managedShards: managedShards(env),
+    storage: loadStorageSettings(env, cwd),
   };
 }

@@ -5,6 +5,7 @@ import { DiscordUnreachableError, whenReachable } from './discord/reach.js';
 import { botConfigOrExit, EXIT_CONFIG, EXIT_CRASH, exitWith } from './exit.js';
 import { createLogger } from './log.js';
 import { openLiveSources, type LiveSources } from './live-sources.js';
+import { openStore, pruneOldQuestions } from './store/open.js';
 
 const config = botConfigOrExit();
 
@@ -26,10 +27,19 @@ try {
 }
 const { live } = sources;
 
+// A database that cannot be used is one warning: the bot answers without what it stores.
+const store = await openStore(config.storage, logger);
+const stopPruning = store ? pruneOldQuestions(store, config.storage, logger) : () => {};
+
 let bot: Bot;
 try {
   bot = await whenReachable(
-    () => startBot(config, live, logger, { onFatal: (error) => exitWith(error.message, EXIT_CONFIG) }),
+    () =>
+      startBot(config, live, logger, {
+        onFatal: (error) => exitWith(error.message, EXIT_CONFIG),
+        ...(store && { store }),
+        recording: config.storage,
+      }),
     config.connectRetrySeconds * 1000,
     logger,
   );
@@ -46,7 +56,11 @@ function shutDown(reason: string): void {
   stopping = true;
   logger.info({ reason }, 'shutting down');
   sources.close();
-  void bot.stop().then(() => process.exit(0));
+  stopPruning();
+  void bot
+    .stop()
+    .then(() => store?.close())
+    .then(() => process.exit(0));
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => shutDown(signal));

@@ -135,3 +135,44 @@ export const SOMETHING_WENT_WRONG = 'Something went wrong on my side, sorry. It 
 export function slowDown(share: string, windowSeconds: number, retrySeconds: number): string {
   return `Slow down — you get ${share} every ${windowSeconds} s. Try again in ${retrySeconds} s.`;
 }
+
+/* ---------- pinned answers, unanswered questions, feedback ---------- */
+
+/** Under a pinned answer whose quoted text changed in its source, or whose source was removed. */
+export const SOURCE_CHANGED_SINCE_PINNED =
+  '⚠️ The source has changed since this answer was pinned. The quote above is as it was then; ' +
+  '**Current answer** shows what the sources say now.';
+
+/** After a pin, when the database is unavailable. */
+export const PIN_NOT_TRACKED =
+  "Pinned. I can't keep this pin up to date when the sources change, though: my database is unavailable right now.";
+
+/** /gaps and the vote buttons, when the database is unavailable. */
+export const STORAGE_UNAVAILABLE =
+  "Sorry, that isn't available right now: my database can't be used. The bot's log says why; answers still work.";
+
+/** "Helpful" / "Not helpful" pressed outside a server (the playground page). */
+export const VOTES_IN_SERVERS_ONLY = 'Votes are counted only on answers in a Discord server.';
+
+/** Said privately to a member who pressed "Helpful" or "Not helpful". */
+export function voteNote(result: 'recorded' | 'changed' | 'unchanged', helpful: boolean): string {
+  const verdict = helpful ? 'helpful' : 'not helpful';
+  if (result === 'recorded') return `Thanks: your vote (${verdict}) is counted.`;
+  if (result === 'changed') return `Your vote is changed to ${verdict}.`;
+  return `You have already voted ${verdict} on this answer: each member votes once per answer. Press the other button to change your vote.`;
+}
+
+/** /gaps: its title, what it says when nothing is recorded, its footer and the heading of the passages voted down. */
+export function gapsTitle(days: number): string {
+  return `Questions the sources did not answer · last ${days === 1 ? 'day' : `${days} days`}`;
+}
+
+export function gapsEmpty(days: number): string {
+  return `No unanswered question was recorded in the last ${days === 1 ? 'day' : `${days} days`}.`;
+}
+
+export function gapsFooter(page: number, pages: number, questions: number): string {
+  return `Page ${page + 1} of ${pages} · ${questions === 1 ? '1 question' : `${questions} questions`} asked · near-duplicates grouped`;
+}
+
+export const NOT_HELPFUL_HEADING = 'Passages most often voted not helpful';

@@ -7,6 +7,7 @@ import { EXIT_CONFIG, EXIT_CRASH, exitWith, serveConfigOrExit } from './exit.js'
 import { HttpServer } from './http/server.js';
 import { createLogger } from './log.js';
 import { openLiveSources, type LiveSources } from './live-sources.js';
+import { openStore, pruneOldQuestions } from './store/open.js';
 
 const config = serveConfigOrExit();
 const logger = createLogger(config.logLevel);
@@ -37,7 +38,10 @@ try {
   if (error instanceof DataFolderError) exitWith(error.message, EXIT_CONFIG);
   throw error;
 }
-server.serveFrom(sources.live);
+// A database that cannot be used is one warning: the server answers without what it stores.
+const store = await openStore(config.storage, logger);
+const stopPruning = store ? pruneOldQuestions(store, config.storage, logger) : () => {};
+server.serveFrom(sources.live, store);
 
 let stopping = false;
 function shutDown(reason: string): void {
@@ -45,6 +49,10 @@ function shutDown(reason: string): void {
   stopping = true;
   logger.info({ reason }, 'shutting down');
   sources.close();
-  void server.close().then(() => process.exit(0));
+  stopPruning();
+  void server
+    .close()
+    .then(() => store?.close())
+    .then(() => process.exit(0));
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => shutDown(signal));

@@ -69,7 +69,7 @@ describe('npm run bench -- --quick', () => {
   it('writes a dated report of every part, and leaves bench/RESULTS.md alone', async () => {
     expect(report).toMatch(/^# Benchmarks/);
     expect(report).toMatch(/Measured \d{4}-\d{2}-\d{2} on \d+ cores .*Node v\d+/);
-    for (const title of ['## Retrieval quality', '## Speed and scale', '## End to end through Discord: the gateway and the HTTP interactions endpoint', '## Source formats']) {
+    for (const title of ['## Retrieval quality', '## Speed and scale', '## End to end through Discord: the gateway and the HTTP interactions endpoint', '## Source formats', '## Pinned answers after a reload']) {
       expect(report).toContain(title);
     }
     expect(await modified(RESULTS)).toBe(resultsBefore);
@@ -150,6 +150,17 @@ describe('npm run bench -- --quick', () => {
       expect(row['lost replies']).toBe('0');
       expect(row['duplicated replies']).toBe('0');
       expect(number(row['/ask per second'])).toBeGreaterThan(0);
+    }
+  });
+
+  it('edits every changed pinned answer after a reload, each once, with no 429', () => {
+    const rows = table('Pinned answers: one reload').rows;
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(number(row.pins)).toBe(25);
+      expect(number(row['edits sent'])).toBe(number(row.changed));
+      expect(number(row.changed)).toBeGreaterThan(0);
+      expect(row['429s']).toBe('0');
     }
   });
 

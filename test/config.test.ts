@@ -39,6 +39,26 @@ describe('reload settings', () => {
   });
 });
 
+describe('what the bot keeps', () => {
+  it('is a SQLite file under .data/, recording unanswered questions for 30 days, unless told otherwise', () => {
+    expect(loadBotConfig(TOKEN, '/srv/citebot').storage).toEqual({
+      databasePath: '/srv/citebot/.data/citebot.sqlite',
+      recordQuestions: true,
+      recordDays: 30,
+    });
+    expect(
+      loadServeConfig({ DATABASE_PATH: 'state/bot.sqlite', RECORD_QUESTIONS: '0', RECORD_DAYS: '7' }, '/srv/citebot').storage,
+    ).toEqual({ databasePath: '/srv/citebot/state/bot.sqlite', recordQuestions: false, recordDays: 7 });
+  });
+
+  it('says what to set when RECORD_QUESTIONS or RECORD_DAYS is wrong', () => {
+    expect(() => loadBotConfig({ ...TOKEN, RECORD_QUESTIONS: 'yes' })).toThrow(
+      /^RECORD_QUESTIONS must be 1 or 0: 1 records the questions the sources did not answer, 0 does not \(got "yes"\)\.$/,
+    );
+    expect(() => loadBotConfig({ ...TOKEN, RECORD_DAYS: '0' })).toThrow(/^RECORD_DAYS must be a whole number from 1 to 3650: days a recorded question is kept \(got "0"\)\.$/);
+  });
+});
+
 describe('shards given by the sharding manager', () => {
   it('are read from SHARDS, as discord.js sets it for the processes it starts', () => {
     expect(loadBotConfig(TOKEN).managedShards).toBeUndefined();

@@ -15,6 +15,10 @@ import type { LiveLibrary } from '../reload.js';
 import { AnswerCooldown } from '../interactions/cooldown.js';
 import { handleInteraction, type SharedServices } from '../interactions/handle.js';
 import { fromDiscordJs } from './gateway-port.js';
+import { restMessageEditor } from './message-editor.js';
+import { PinTracker } from '../interactions/pinned-answers.js';
+import type { StorageSettings } from '../config.js';
+import type { Store } from '../store/store.js';
 import { TurnTaking } from './turns.js';
 
 /** Without `answerCooldown` answers are not limited; without `managedShards` the bot runs the shards Discord recommends. */
@@ -44,10 +48,16 @@ export interface StartOptions {
   readonly clientOptions?: Partial<ClientOptions>;
   /** Called once when Discord ends the session for good after start-up; the bot will not reconnect. */
   readonly onFatal?: (error: TokenRejectedError | GatewayClosedError) => void;
+  /** Tracked pins, recorded questions and votes; those features are unavailable without it. */
+  readonly store?: Store;
+  /** Whether and how long unanswered questions are recorded; not recorded when absent. */
+  readonly recording?: Pick<StorageSettings, 'recordQuestions' | 'recordDays'>;
 }
 
 export interface Bot {
   readonly client: Client<true>;
+  /** Keeps pinned answers true after each reload; undefined without a store. */
+  readonly pins: PinTracker | undefined;
   stop(): Promise<void>;
 }
 
@@ -158,6 +168,31 @@ function createClient(settings: DiscordSettings, services: SharedServices, overr
 }
 
 /**
+ * At start and after every reload, checks the pinned answers of the servers this process serves (a shard checks its own); and
+ * stops tracking those unpinned as Discord reports it (CHANNEL_PINS_UPDATE, with the Guilds intent).
+ */
+function trackPins(client: Client, live: LiveLibrary, store: Store, sourceBaseUrl: string | undefined, logger: Logger) {
+  const tracker = new PinTracker({
+    store,
+    editor: restMessageEditor(client.rest),
+    sourceBaseUrl,
+    logger,
+    owns: (pin) => pin.guildId === undefined || client.guilds.cache.has(pin.guildId),
+  });
+  let stopped = false;
+  const onFailure = (error: unknown) => logger.warn({ err: error }, 'could not check the pinned answers');
+  live.onReload((result) => {
+    if (result.ok && !stopped) tracker.check(result.library).catch(onFailure);
+  });
+  // The sources may have changed while the bot was not running: the pins are checked against them once at start.
+  tracker.check(live.current).catch(onFailure);
+  client.on(Events.ChannelPinsUpdate, (channel) => {
+    tracker.channelPinsChanged(channel.id).catch(onFailure);
+  });
+  return Object.assign(tracker, { stop: () => (stopped = true) });
+}
+
+/**
  * Logs in and resolves once the bot is ready to answer. Rejects with TokenRejectedError when Discord refuses the token.
  */
 export async function startBot(
@@ -171,6 +206,8 @@ export async function startBot(
     cooldown: settings.answerCooldown && new AnswerCooldown(settings.answerCooldown),
     sourceBaseUrl: settings.sourceBaseUrl,
     logger,
+    ...(options.store && { store: options.store }),
+    ...(options.recording && { recording: options.recording }),
   };
   const client = createClient(settings, services, options.clientOptions);
   // login() resolves before the first GUILD_CREATE; the bot is only ready to pin once ClientReady fires.
@@ -186,12 +223,15 @@ export async function startBot(
     logger.fatal({ code }, 'Discord ended the gateway session for good');
     options.onFatal?.((code as GatewayCloseCodes) === GatewayCloseCodes.AuthenticationFailed ? new TokenRejectedError() : new GatewayClosedError(code));
   });
+  const pins = options.store && trackPins(client, live, options.store, settings.sourceBaseUrl, logger);
   let stopped: Promise<void> | undefined;
   return {
     client: client as Client<true>,
+    pins,
     stop() {
       // Once: the REST connections cannot be closed twice.
       stopped ??= (async () => {
+        pins?.stop();
         // discord.js reports the closing of its own connections as a reconnection: not worth a warning.
         client.removeAllListeners(Events.ShardReconnecting);
         await client.destroy();

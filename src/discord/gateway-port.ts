@@ -57,6 +57,8 @@ function userOf(interaction: DiscordInteraction): InteractionUser {
 abstract class GatewayInteraction<Wrapped extends DiscordInteraction> {
   readonly id: string;
   readonly user: InteractionUser;
+  readonly guildId: string | undefined;
+  readonly channelId: string | undefined;
   readonly memberPermissions: bigint | undefined;
   readonly appPermissions: bigint;
   protected readonly wrapped: Wrapped;
@@ -65,6 +67,8 @@ abstract class GatewayInteraction<Wrapped extends DiscordInteraction> {
     this.wrapped = interaction;
     this.id = interaction.id;
     this.user = userOf(interaction);
+    this.guildId = interaction.guildId ?? undefined;
+    this.channelId = interaction.channelId ?? undefined;
     this.memberPermissions = interaction.memberPermissions?.bitfield;
     this.appPermissions = interaction.appPermissions.bitfield;
   }
@@ -135,6 +139,7 @@ function buttonMessage(interaction: DiscordButton): ButtonMessage {
     pinned: message.pinned,
     ephemeral: message.flags.has(MessageFlags.Ephemeral),
     title: message.embeds[0]?.title ?? undefined,
+    embeds: message.embeds.map((embed) => embed.toJSON()),
     customIds: message.components
       .flatMap((row) => (row.type === ComponentType.ActionRow ? row.components : []))
       .flatMap((component) => (component.type === ComponentType.Button && component.customId ? [component.customId] : [])),

@@ -9,6 +9,8 @@ export const EMBED_TITLE_LIMIT = 256;
 export const EMBED_DESCRIPTION_LIMIT = 4096;
 /** https://discord.com/developers/docs/resources/message#embed-object-embed-limits */
 export const EMBED_FOOTER_LIMIT = 2048;
+/** https://discord.com/developers/docs/resources/message#embed-object-embed-limits */
+export const EMBED_FIELD_VALUE_LIMIT = 1024;
 /** Title, description, fields, footer and author of all the embeds of one message, together. https://discord.com/developers/docs/resources/message#embed-object-embed-limits */
 export const EMBEDS_TOTAL_LIMIT = 6000;
 
@@ -16,6 +18,8 @@ export const EMBEDS_TOTAL_LIMIT = 6000;
 export const CUSTOM_ID_LIMIT = 100;
 /** https://discord.com/developers/docs/components/reference#button */
 export const BUTTON_LABEL_LIMIT = 80;
+/** Buttons in one action row; a message holds at most five rows. https://discord.com/developers/docs/components/reference#action-row */
+export const BUTTONS_PER_ROW_LIMIT = 5;
 
 /**
  * Time allowed for the first response to an interaction, else the member sees "The application did not respond".

@@ -76,6 +76,8 @@ function userOf(payload: APIInteraction): InteractionUser {
 abstract class HttpInteraction {
   readonly id: string;
   readonly user: InteractionUser;
+  readonly guildId: string | undefined;
+  readonly channelId: string | undefined;
   readonly memberPermissions: bigint | undefined;
   readonly appPermissions: bigint;
   protected readonly payload: APIInteraction;
@@ -87,6 +89,8 @@ abstract class HttpInteraction {
     this.deps = deps;
     this.id = payload.id;
     this.user = userOf(payload);
+    this.guildId = payload.guild_id;
+    this.channelId = payload.channel?.id ?? payload.channel_id;
     this.memberPermissions = payload.member === undefined ? undefined : BigInt(payload.member.permissions);
     this.appPermissions = BigInt(payload.app_permissions);
   }
@@ -218,6 +222,7 @@ function buttonMessage(message: APIMessage): ButtonMessage {
     pinned: message.pinned,
     ephemeral: ((message.flags ?? 0) & MessageFlags.Ephemeral) !== 0,
     title: message.embeds[0]?.title,
+    embeds: message.embeds,
     customIds: (message.components ?? [])
       .flatMap((row) => (row.type === ComponentType.ActionRow ? row.components : []))
       .flatMap((component) => (component.type === ComponentType.Button && 'custom_id' in component ? [component.custom_id] : [])),

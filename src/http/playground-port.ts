@@ -43,6 +43,8 @@ const VISITOR: InteractionUser = { id: '0', username: 'visitor', displayName: 'v
 class PlaygroundRepliable implements RepliableInteraction {
   readonly id: string;
   readonly user = VISITOR;
+  readonly guildId = undefined;
+  readonly channelId = undefined;
   readonly memberPermissions = undefined;
   readonly appPermissions = 0n;
   /** The original response (index 0, once there is one) and the follow-ups, as the member would see them now. */

@@ -4,7 +4,7 @@
  * post in Discord.
  */
 import { randomUUID } from 'node:crypto';
-import { ComponentType } from 'discord-api-types/v10';
+import { ComponentType, type APIEmbed } from 'discord-api-types/v10';
 import { handleInteraction, type SharedServices } from '../interactions/handle.js';
 import type { ButtonMessage } from '../interactions/port.js';
 import { CUSTOM_ID_LIMIT } from '../discord/limits.js';
@@ -49,7 +49,8 @@ function buttonMessage({ message }: PressedButton): ButtonMessage {
         )
       : [],
   );
-  return { id: 'playground', channelId: 'playground', pinned: false, ephemeral: message.ephemeral, title, customIds };
+  const embeds = message.embeds.filter(isRecord) as APIEmbed[];
+  return { id: 'playground', channelId: 'playground', pinned: false, ephemeral: message.ephemeral, title, embeds, customIds };
 }
 
 /** Undefined when the body is neither a question nor a button press. */

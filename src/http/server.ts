@@ -21,11 +21,14 @@ import { toJson } from '../answer/json.js';
 import type { ServeConfig } from '../config.js';
 import { AnswerCooldown } from '../interactions/cooldown.js';
 import { handleInteraction, type SharedServices } from '../interactions/handle.js';
-import { DEFAULT_TOP } from '../library.js';
+import { DEFAULT_TOP, type Library } from '../library.js';
 import type { Logger } from '../log.js';
 import type { LiveLibrary } from '../reload.js';
 import { describeSearch } from '../semantic/progress.js';
 import { fromPayload } from './interaction-port.js';
+import { restMessageEditor } from '../discord/message-editor.js';
+import { PinTracker } from '../interactions/pinned-answers.js';
+import type { Store } from '../store/store.js';
 import { ServerMetrics } from './metrics.js';
 import { runPlayground } from './playground.js';
 import { publicKeyFromHex, isSignedByDiscord } from './signature.js';
@@ -68,7 +71,8 @@ const PAGE_HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 
-export type ServerSettings = Pick<ServeConfig, 'publicKey' | 'token' | 'apiUrl' | 'sourceBaseUrl' | 'answerCooldown' | 'rateLimit'>;
+export type ServerSettings = Pick<ServeConfig, 'publicKey' | 'token' | 'apiUrl' | 'sourceBaseUrl' | 'answerCooldown' | 'rateLimit'> &
+  Partial<Pick<ServeConfig, 'storage'>>;
 
 class TooLargeError extends Error {
   override name = 'TooLargeError';
@@ -161,6 +165,9 @@ export class HttpServer {
   readonly #cooldown: AnswerCooldown | undefined;
   readonly #page: Map<string, { type: string; body: Buffer }>;
   #live: LiveLibrary | undefined;
+  #closed = false;
+  /** Keeps pinned answers true after each reload: set by `serveFrom` when there is a store and a bot token. */
+  pins: PinTracker | undefined;
   /** Set once the sources are indexed. */
   #services: ServicesByCaller | undefined;
 
@@ -181,16 +188,43 @@ export class HttpServer {
     });
   }
 
-  /** Starts answering from `live`: /healthz turns 200, and every reload is counted. */
-  serveFrom(live: LiveLibrary): void {
+  /**
+   * Starts answering from `live`: /healthz turns 200, and every reload is counted. With `store`, Discord's
+   * interactions get tracked pins, recorded questions, /gaps and votes, and pinned answers are checked after every
+   * reload (with the bot's token: the interaction's has expired by then).
+   */
+  serveFrom(live: LiveLibrary, store?: Store): void {
     const shared = { live, sourceBaseUrl: this.#settings.sourceBaseUrl, logger: this.#logger };
+    const storage = this.#settings.storage;
     this.#services = {
-      discord: { ...shared, cooldown: this.#cooldown, onHandled: (handled) => this.metrics.interaction(handled) },
+      discord: {
+        ...shared,
+        cooldown: this.#cooldown,
+        onHandled: (handled) => this.metrics.interaction(handled),
+        ...(store && { store }),
+        ...(storage && { recording: storage }),
+      },
       // The playground's visitors are held to the per-address limit instead of the per-member one.
       playground: { ...shared, cooldown: undefined, onHandled: (handled) => this.metrics.playground(handled) },
     };
     this.#live = live;
     live.onReload((result) => this.metrics.reload(result));
+    if (store && this.#settings.token !== undefined) {
+      const tracker = new PinTracker({
+        store,
+        editor: restMessageEditor(this.#rest),
+        sourceBaseUrl: this.#settings.sourceBaseUrl,
+        logger: this.#logger,
+      });
+      this.pins = tracker;
+      const check = (library: Library) =>
+        tracker.check(library).catch((error: unknown) => this.#logger.warn({ err: error }, 'could not check the pinned answers'));
+      live.onReload((result) => {
+        if (result.ok && !this.#closed) void check(result.library);
+      });
+      // The sources may have changed while the server was not running.
+      void check(live.current);
+    }
   }
 
   listen(port: number, host: string): Promise<AddressInfo> {
@@ -205,6 +239,7 @@ export class HttpServer {
 
   /** Stops taking connections, ends the open ones, and lets requests to Discord already sent finish. */
   async close(): Promise<void> {
+    this.#closed = true;
     await new Promise<void>((resolve) => {
       this.#server.close(() => resolve());
       this.#server.closeAllConnections();

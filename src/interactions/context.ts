@@ -3,6 +3,7 @@ import type { Verdict } from '../answer/verdict.js';
 import type { Library } from '../library.js';
 import type { Logger } from '../log.js';
 import type { ReloadResult } from '../reload.js';
+import type { Store } from '../store/store.js';
 import type { ButtonInteraction, CommandInteraction, AutocompleteInteraction, MessageCommandInteraction } from './port.js';
 
 /** What every handler gets besides its interaction. */
@@ -17,6 +18,10 @@ export interface HandlerContext {
   /** When set, citations link into `${sourceBaseUrl}/${file}` at their page, heading or lines (see citationLink). */
   readonly sourceBaseUrl: string | undefined;
   readonly logger: Logger;
+  /** What outlives a restart (tracked pins, recorded questions, votes); undefined when the database is unavailable. */
+  readonly store: Store | undefined;
+  /** RECORD_DAYS: how far back /gaps looks by default (questions older than this are deleted). */
+  readonly recordDays: number;
 }
 
 /** What a handler reports for the interaction's log line and metrics. */
@@ -25,6 +30,8 @@ export interface Outcome {
   readonly answered?: boolean;
   /** For a question asked (/ask, Find in sources): what the sources made of it. */
   readonly verdict?: Verdict;
+  /** The question asked, as answered: recorded when the sources did not answer it. */
+  readonly question?: string;
 }
 
 interface CommandDefinition {

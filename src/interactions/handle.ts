@@ -2,6 +2,8 @@ import { RESTJSONErrorCodes } from 'discord-api-types/v10';
 import type { Verdict } from '../answer/verdict.js';
 import type { Logger } from '../log.js';
 import type { LiveLibrary } from '../reload.js';
+import type { StorageSettings } from '../config.js';
+import type { Store } from '../store/store.js';
 import type { HandlerContext, Outcome } from './context.js';
 import { discordErrorCode } from './discord-errors.js';
 import type {
@@ -17,6 +19,7 @@ import { buttonHandler, customIdFamily } from './components/index.js';
 import { slowDownNotice, type AnswerCooldown } from './cooldown.js';
 import { replyPrivately } from './replies.js';
 import { OUT_OF_DATE, SOMETHING_WENT_WRONG, UNKNOWN_COMMAND } from '../messages.js';
+import { DEFAULT_RECORD_DAYS } from '../config.js';
 
 /** How one interaction ended, for the log line and the metrics. */
 export type InteractionResult = 'answered' | 'not-answered' | 'slowed-down' | 'done' | 'expired' | 'failed';
@@ -38,6 +41,10 @@ export interface SharedServices {
   readonly cooldown: AnswerCooldown | undefined;
   readonly sourceBaseUrl: string | undefined;
   readonly logger: Logger;
+  /** Undefined when the database is unavailable, or not used (the playground). */
+  readonly store?: Store;
+  /** Whether and how long unanswered questions are recorded; not recorded when absent. */
+  readonly recording?: Pick<StorageSettings, 'recordQuestions' | 'recordDays'>;
   /** Told of every interaction once it is handled (the HTTP server's metrics). */
   readonly onHandled?: (handled: HandledInteraction) => void;
 }
@@ -152,6 +159,27 @@ function resultOf(outcome: LoggedOutcome | void, failed: boolean, expired: boole
 }
 
 /**
+ * A question the sources did not answer (verdict `none` or `related`), kept for /gaps: the question, the verdict, the
+ * time, the server and the channel; never who asked. A database that fails here costs the record, not the answer.
+ */
+async function recordUnanswered(interaction: Interaction, outcome: Outcome, services: SharedServices): Promise<void> {
+  const { store, recording, logger } = services;
+  const { question, verdict } = outcome;
+  if (!store || !recording?.recordQuestions || !question || (verdict !== 'none' && verdict !== 'related')) return;
+  try {
+    await store.recordQuestion({
+      question,
+      verdict,
+      askedAt: new Date(),
+      guildId: interaction.guildId,
+      channelId: interaction.channelId,
+    });
+  } catch (error) {
+    logger.warn({ err: error }, 'could not record an unanswered question');
+  }
+}
+
+/**
  * Runs the handler of one interaction, from either transport. Whatever it throws is logged with its context and
  * turned into an apology to the member, so that no handler can take the bot down. Logs one line per interaction, with
  * its latency from `receivedAt` (when it arrived, before waiting for its turn); never the question (that is for debug
@@ -162,12 +190,14 @@ export async function handleInteraction(
   services: SharedServices,
   receivedAt = performance.now(),
 ): Promise<void> {
-  const { live, cooldown, sourceBaseUrl, logger } = services;
+  const { live, cooldown, sourceBaseUrl, logger, store, recording } = services;
   const context: HandlerContext = {
     library: live.current,
     reindex: () => live.reload('/reindex'),
     sourceBaseUrl,
     logger,
+    store,
+    recordDays: recording?.recordDays ?? DEFAULT_RECORD_DAYS,
   };
   const { kind } = interaction;
   const name = nameOf(interaction);
@@ -186,6 +216,7 @@ export async function handleInteraction(
       await apologise(interaction, logger);
     }
   }
+  if (outcome) await recordUnanswered(interaction, outcome, services);
   const seconds = (performance.now() - receivedAt) / 1000;
   logger.info(
     {

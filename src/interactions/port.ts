@@ -45,6 +45,10 @@ export interface InteractionUser {
 interface InteractionBase {
   readonly id: string;
   readonly user: InteractionUser;
+  /** The server it came from; undefined outside a server. */
+  readonly guildId: string | undefined;
+  /** The channel it came from. */
+  readonly channelId: string | undefined;
   /** The member's permissions in the channel; undefined outside a server. */
   readonly memberPermissions: bigint | undefined;
   /** The bot's own permissions in the channel. */
@@ -109,6 +113,8 @@ export interface ButtonMessage {
   readonly ephemeral: boolean;
   /** The title of its first embed. */
   readonly title: string | undefined;
+  /** Its embeds, as Discord's JSON. */
+  readonly embeds: readonly APIEmbed[];
   /** The custom_ids of its buttons, in order. */
   readonly customIds: readonly string[];
 }
@@ -127,3 +133,14 @@ export interface ButtonInteraction extends RepliableInteraction {
 
 /** Every kind of interaction the bot answers. Others (modals, select menus) it never registers. */
 export type Interaction = CommandInteraction | MessageCommandInteraction | AutocompleteInteraction | ButtonInteraction;
+
+/**
+ * What the bot does to its own messages outside any interaction (keeping pinned answers true after a reload), over
+ * REST with the bot's token: for both transports, since the interaction token expires after 15 minutes.
+ */
+export interface MessageEditor {
+  /** Edits a message the bot sent; whatever `message` leaves out stays as it was. */
+  editMessage(channelId: string, messageId: string, message: OutgoingMessage): Promise<void>;
+  /** The ids of every message pinned in the channel now. */
+  pinnedMessageIds(channelId: string): Promise<ReadonlySet<string>>;
+}

@@ -42,6 +42,8 @@ describe('/ask', () => {
       ['Next match', false],
       ['Show source', false],
       ['Pin', false],
+      ['Helpful', false],
+      ['Not helpful', false],
     ]);
     expect(response.data.allowed_mentions).toEqual({ parse: [] });
   });
@@ -219,7 +221,7 @@ describe('"Find in sources" on a message', () => {
     expect(posted.data.embeds[0].title).toBe('Most migrant sex workers in London were trafficked and forced');
     const citationOf = (text: string) => text.split('\n').at(-1);
     expect(citationOf(shown(posted.data.embeds[0]))).toBe(citationOf(shown(response.data.embeds[0])));
-    expect(buttons(post.replyMessage()).map(({ label }) => label)).toEqual(['Previous', 'Next match', 'Show source', 'Pin']);
+    expect(buttons(post.replyMessage()).map(({ label }) => label)).toEqual(['Previous', 'Next match', 'Show source', 'Pin', 'Helpful', 'Not helpful']);
   });
 
   it('says so when the message has no text', async () => {

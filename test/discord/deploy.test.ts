@@ -19,7 +19,7 @@ function settings(guildId: string | undefined) {
 }
 
 describe('deploy-commands', () => {
-  it('registers /ask, /sources, /source, /reindex and "Find in sources" to the guild when one is set', async () => {
+  it('registers /ask, /sources, /source, /reindex, /gaps and "Find in sources" to the guild when one is set', async () => {
     const registered = await deployCommands(settings(emulator.guildId));
     const stored = emulator.commands.guild.get(emulator.guildId) ?? [];
     expect(stored.map(({ name, type }) => [name, type])).toEqual([
@@ -27,18 +27,19 @@ describe('deploy-commands', () => {
       ['sources', 1],
       ['source', 1],
       ['reindex', 1],
+      ['gaps', 1],
       ['Find in sources', 3],
     ]);
     expect(emulator.commands.global).toEqual([]);
     expect(describeDeployment(registered, emulator.guildId)).toBe(
-      `Registered 5 commands to guild ${emulator.guildId}: /ask, /sources, /source, /reindex, "Find in sources" (message menu)`,
+      `Registered 6 commands to guild ${emulator.guildId}: /ask, /sources, /source, /reindex, /gaps, "Find in sources" (message menu)`,
     );
   });
 
   it('registers them globally otherwise, replacing what was there', async () => {
     await deployCommands(settings(undefined));
     await deployCommands(settings(undefined));
-    expect(emulator.commands.global.map(({ name }) => name)).toEqual(['ask', 'sources', 'source', 'reindex', 'Find in sources']);
+    expect(emulator.commands.global.map(({ name }) => name)).toEqual(['ask', 'sources', 'source', 'reindex', 'gaps', 'Find in sources']);
   });
 
   it('declares autocomplete on the question and the file, and works in servers only', () => {
@@ -51,9 +52,10 @@ describe('deploy-commands', () => {
     for (const definition of commandDefinitions) expect(definition.contexts).toEqual([0]);
   });
 
-  it('offers /reindex to administrators only, unless a server opens it to a role', () => {
+  it('offers /reindex and /gaps to administrators only, unless a server opens them to a role', () => {
     const byName = new Map(commandDefinitions.map((definition) => [definition.name, definition]));
     expect(byName.get('reindex')?.default_member_permissions).toBe('0');
+    expect(byName.get('gaps')?.default_member_permissions).toBe('0');
     for (const name of ['ask', 'sources', 'source', 'Find in sources']) {
       expect(byName.get(name)?.default_member_permissions ?? null).toBeNull();
     }

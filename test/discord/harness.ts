@@ -6,6 +6,7 @@ import { startBot, type Bot, type StartOptions } from '../../src/discord/bot.js'
 import { Library } from '../../src/library.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { LiveLibrary } from '../../src/reload.js';
+import type { Store } from '../../src/store/store.js';
 import { fastIdentifyThrottler, startEmulator, type DiscordEmulator, type EmulatorOptions } from './emulator/index.js';
 import { visibleText } from './markdown.js';
 
@@ -32,6 +33,8 @@ export interface HarnessOptions extends EmulatorOptions {
   readonly answerCooldown?: AnswerCooldownSettings;
   /** Watch the data folder and reload after this quiet time; not watched without it. */
   readonly reloadDebounceMs?: number;
+  /** Tracked pins, recorded questions and votes; unavailable without it. */
+  readonly store?: Store;
 }
 
 /** A library that reloads from its own data folder. */
@@ -69,7 +72,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     live,
     logger,
-    { clientOptions: testClientOptions, ...(options.onFatal && { onFatal: options.onFatal }) },
+    {
+      clientOptions: testClientOptions,
+      ...(options.onFatal && { onFatal: options.onFatal }),
+      ...(options.store && { store: options.store, recording: { recordQuestions: true, recordDays: 30 } }),
+    },
   );
   return {
     emulator,

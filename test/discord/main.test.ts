@@ -1,18 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIMessage } from 'discord-api-types/v10';
 import { rateLimited, startEmulator, type DiscordEmulator, type Exchange } from './emulator/index.js';
 import { option, shown } from './harness.js';
 
 let emulator: DiscordEmulator;
+/** Where the processes keep their database: never the repository's own .data/. */
+let databaseDir: string;
 
 beforeAll(async () => {
   emulator = await startEmulator();
+  databaseDir = await mkdtemp(path.join(tmpdir(), 'citebot-main-'));
 });
 
 afterAll(async () => {
   await emulator?.close();
+  await rm(databaseDir, { recursive: true, force: true });
 });
 
 interface Run {
@@ -34,6 +41,7 @@ function run(entry: string, env: Record<string, string>): Run {
       SOURCE_BASE_URL: '',
       DATA_DIR: 'data',
       LOG_LEVEL: 'info',
+      DATABASE_PATH: path.join(databaseDir, 'citebot.sqlite'),
       ...env,
     },
   });
@@ -83,6 +91,40 @@ describe('npm start (src/main.ts)', () => {
     expect(await bot.exited).toBe(0);
     expect(bot.stdout()).toContain('"msg":"shutting down"');
     expect(bot.stdout()).not.toContain(emulator.token);
+  });
+});
+
+describe('a database that cannot be used', () => {
+  it.each([
+    ['corrupt', 'file is not a database'],
+    ['unwritable', 'its folder .* cannot be made: EEXIST'],
+  ])('(%s) is one clear warning at start, and the bot still answers', async (kind, reason) => {
+    const databasePath = await (async () => {
+      if (kind === 'corrupt') {
+        const corrupt = path.join(databaseDir, 'corrupt.sqlite');
+        await writeFile(corrupt, 'not a database at all, only text where a database should be\n'.repeat(200));
+        return corrupt;
+      }
+      // A folder that cannot be made, whoever runs the test (even root): its parent is a file.
+      const blocker = path.join(databaseDir, 'a-file');
+      await writeFile(blocker, '');
+      return path.join(blocker, 'citebot.sqlite');
+    })();
+    const bot = run('src/main.ts', { DISCORD_TOKEN: emulator.token, DISCORD_API_URL: emulator.apiUrl, DATABASE_PATH: databasePath });
+    try {
+      await expect.poll(bot.stdout, { timeout: 10_000 }).toContain('connected to Discord');
+      const warnings = bot.stdout().split('\n').filter((line) => line.includes('cannot be used'));
+      expect(warnings).toHaveLength(1);
+      const warning = JSON.parse(warnings[0] as string) as { level: number; msg: string };
+      expect(warning.level).toBe(40);
+      expect(warning.msg).toMatch(new RegExp(`^The database .* cannot be used \\(${reason}\\)\\. The bot answers questions as usual`));
+      const response = await (await emulator.slashCommand('ask', [option('question', 'Who is Laura Watson?')])).response();
+      expect(shown(response.data.embeds[0])).toContain('Laura Watson');
+    } finally {
+      bot.child.kill('SIGTERM');
+      await bot.exited;
+    }
+    expect(bot.stdout() + bot.stderr()).not.toMatch(/uncaught|at .*\.ts:\d+/);
   });
 });
 
@@ -144,9 +186,9 @@ describe('npm run deploy-commands (src/discord/deploy.ts)', () => {
     });
     expect(await deploy.exited).toBe(0);
     expect(deploy.stdout()).toBe(
-      `Registered 5 commands to guild ${emulator.guildId}: /ask, /sources, /source, /reindex, "Find in sources" (message menu)\n`,
+      `Registered 6 commands to guild ${emulator.guildId}: /ask, /sources, /source, /reindex, /gaps, "Find in sources" (message menu)\n`,
     );
-    expect(emulator.commands.guild.get(emulator.guildId)).toHaveLength(5);
+    expect(emulator.commands.guild.get(emulator.guildId)).toHaveLength(6);
   });
 
   it('exits 1 when DISCORD_CLIENT_ID is missing', async () => {

@@ -1,16 +1,27 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PermissionFlagsBits, Routes, type APIMessage } from 'discord-api-types/v10';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/store.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rateLimited } from './emulator/index.js';
 import { buttons, EPHEMERAL, logLineOf, option, shown, startHarness, type Harness } from './harness.js';
 
 let harness: Harness;
+let databaseDir: string;
+let store: Store;
 
 beforeAll(async () => {
-  harness = await startHarness();
+  databaseDir = await mkdtemp(path.join(tmpdir(), 'citebot-pin-'));
+  store = await openSqliteStore(path.join(databaseDir, 'citebot.sqlite'));
+  harness = await startHarness({ store });
 });
 
 afterAll(async () => {
   await harness?.close();
+  await store?.close();
+  await rm(databaseDir, { recursive: true, force: true });
 });
 
 /** A public answer, asked by an ordinary member. */
@@ -39,9 +50,12 @@ describe('📌 Pin', () => {
     expect(pinRequest?.auditLogReason).toBe(`Answer pinned by grace (${harness.emulator.users.moderator.user.id})`);
 
     const pinned = harness.emulator.message(answer.id);
+    // Paging goes (a pin is frozen); Show source stays, and members may still say whether the answer helped.
     expect(buttons(pinned)).toEqual([
       { id: buttons(answer)[2]?.id, label: 'Show source', disabled: false },
       { id: 'pin', label: 'Pinned by grace', disabled: true },
+      { id: buttons(answer)[4]?.id, label: 'Helpful', disabled: false },
+      { id: buttons(answer)[5]?.id, label: 'Not helpful', disabled: false },
     ]);
     // The pinned message still carries the question, the passage and the citation.
     expect(pinned?.embeds[0]?.title).toBe('Who is Laura Watson?');
@@ -53,7 +67,7 @@ describe('📌 Pin', () => {
     const { exchange } = await pressPin(answer, 'admin');
     await exchange.waitForCalls(2);
     expect(harness.emulator.pins()).toContain(answer.id);
-    expect(buttons(harness.emulator.message(answer.id)).at(-1)).toEqual({ id: 'pin', label: 'Pinned by hedy', disabled: true });
+    expect(buttons(harness.emulator.message(answer.id)).find(({ id }) => id === 'pin')).toEqual({ id: 'pin', label: 'Pinned by hedy', disabled: true });
   });
 
   it('refuses a member without Pin Messages, privately, and pins nothing', async () => {
@@ -63,7 +77,7 @@ describe('📌 Pin', () => {
     expect(response.data.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(response.data.content).toContain('Only members with the **Pin Messages** permission can pin answers');
     expect(harness.emulator.pins()).not.toContain(answer.id);
-    expect(buttons(harness.emulator.message(answer.id)).at(-1)).toEqual({ id: 'pin', label: 'Pin', disabled: false });
+    expect(buttons(harness.emulator.message(answer.id)).find(({ id }) => id === 'pin')).toEqual({ id: 'pin', label: 'Pin', disabled: false });
   });
 
   it('says so when the answer is already pinned, and keeps a pinned answer from changing', async () => {
@@ -91,7 +105,7 @@ describe('📌 Pin', () => {
       expect(notice?.body.flags & EPHEMERAL).toBe(EPHEMERAL);
       expect(notice?.body.content).toContain('This channel already has 250 pinned messages');
       expect(harness.emulator.pins()).not.toContain(answer.id);
-      expect(buttons(harness.emulator.message(answer.id)).at(-1)).toEqual({ id: 'pin', label: 'Pin', disabled: false });
+      expect(buttons(harness.emulator.message(answer.id)).find(({ id }) => id === 'pin')).toEqual({ id: 'pin', label: 'Pin', disabled: false });
     } finally {
       harness.emulator.setPinLimitReached(harness.emulator.channelId, false);
     }
@@ -156,7 +170,7 @@ describe('📌 Pin when Discord pushes back', () => {
     expect(pinRequests(answer)).toEqual([429, 204]);
     expect(harness.emulator.pins().filter((id) => id === answer.id)).toHaveLength(1);
     expect(exchange.calls.map(({ kind }) => kind)).toEqual(['callback', 'edit-original']);
-    expect(buttons(harness.emulator.message(answer.id)).at(-1)).toEqual({ id: 'pin', label: 'Pinned by grace', disabled: true });
+    expect(buttons(harness.emulator.message(answer.id)).find(({ id }) => id === 'pin')).toEqual({ id: 'pin', label: 'Pinned by grace', disabled: true });
     expect(harness.logs).toContainEqual(
       expect.objectContaining({
         msg: 'Discord is rate limiting a request; it is sent again after the wait',
@@ -173,7 +187,7 @@ describe('📌 Pin when Discord pushes back', () => {
     expect(line).toMatchObject({ failed: false });
     expect(pinRequests(answer)).toEqual([204]);
     expect(exchange.calls.map(({ kind }) => kind)).toEqual(['callback', 'edit-original']);
-    expect(buttons(harness.emulator.message(answer.id)).at(-1)).toEqual({ id: 'pin', label: 'Pinned by grace', disabled: true });
+    expect(buttons(harness.emulator.message(answer.id)).find(({ id }) => id === 'pin')).toEqual({ id: 'pin', label: 'Pinned by grace', disabled: true });
     expect(harness.logs).toContainEqual(
       expect.objectContaining({ route: '/webhooks/:id/:token/messages/%40original', retryAfterSeconds: 0.2 }),
     );

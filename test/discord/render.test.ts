@@ -320,7 +320,16 @@ describe('custom_ids', () => {
     const ids = [answer, { components: [postButtons([passage('a'), passage('b', { id: 'fedcba9876543210' })])] }]
       .flatMap(({ components }) => components.flatMap((row) => row.components))
       .map((button) => ('custom_id' in button ? button.custom_id : ''));
-    expect(ids).toEqual(['ask:previous:2', 'ask:next:4', 'src:0123456789abcdef', 'pin', 'post:0123456789abcdef', 'post:fedcba9876543210']);
+    expect(ids).toEqual([
+      'ask:previous:2',
+      'ask:next:4',
+      'src:0123456789abcdef',
+      'pin',
+      'vote:up:0123456789abcdef',
+      'vote:down:0123456789abcdef',
+      'post:0123456789abcdef',
+      'post:fedcba9876543210',
+    ]);
     for (const id of ids) expect(id.length).toBeLessThanOrEqual(CUSTOM_ID_LIMIT);
   });
 });

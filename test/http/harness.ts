@@ -4,6 +4,7 @@ import { HttpServer } from '../../src/http/server.js';
 import { Library } from '../../src/library.js';
 import { createLogger } from '../../src/log.js';
 import type { LiveLibrary } from '../../src/reload.js';
+import type { Store } from '../../src/store/store.js';
 import { startEmulator, type DiscordEmulator } from '../discord/emulator/index.js';
 import { liveLibrary } from '../discord/harness.js';
 
@@ -24,6 +25,8 @@ export interface HttpHarnessOptions {
   readonly settings?: Partial<ServerSettings>;
   /** Leave the sources out until the test calls `server.serveFrom(live)` (as while they are first indexed). */
   readonly indexing?: boolean;
+  /** Tracked pins, recorded questions and votes; unavailable without it. */
+  readonly store?: Store;
 }
 
 export async function startHttpHarness(options: HttpHarnessOptions = {}): Promise<HttpHarness> {
@@ -51,7 +54,7 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
   const { port } = await server.listen(0, '127.0.0.1');
   const origin = `http://127.0.0.1:${port}`;
   const live = liveLibrary(options.library ?? (await Library.open({ dataDir: 'data' })), logger);
-  if (!options.indexing) server.serveFrom(live);
+  if (!options.indexing) server.serveFrom(live, options.store);
   emulator.useInteractionsEndpoint(`${origin}/interactions`);
   return {
     emulator,

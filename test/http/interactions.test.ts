@@ -89,7 +89,7 @@ describe('interactions over HTTP, through the same handlers as the gateway', () 
     expect(data.allowed_mentions).toEqual({ parse: [] });
     const message = exchange.replyMessage();
     expect(harness.emulator.messages().map(({ id }) => id)).toContain(message?.id);
-    expect(buttons(message).map(({ label }) => label)).toEqual(['Previous', 'Next match', 'Show source', 'Pin']);
+    expect(buttons(message).map(({ label }) => label)).toEqual(['Previous', 'Next match', 'Show source', 'Pin', 'Helpful', 'Not helpful']);
   });
 
   it('says privately when the sources do not answer', async () => {
@@ -169,7 +169,7 @@ describe('interactions over HTTP, through the same handlers as the gateway', () 
     const pin = harness.emulator.requests.find(({ method, path }) => method === 'PUT' && path.endsWith(`/pins/${answer.id}`));
     expect(pin?.headers.authorization).toBe(`Bot ${harness.emulator.token}`);
     expect(pin?.auditLogReason).toBe(`Answer pinned by grace (${harness.emulator.users.moderator.user.id})`);
-    expect(buttons(harness.emulator.message(answer.id)).at(-1)).toEqual({ id: 'pin', label: 'Pinned by grace', disabled: true });
+    expect(buttons(harness.emulator.message(answer.id)).find(({ id }) => id === 'pin')).toEqual({ id: 'pin', label: 'Pinned by grace', disabled: true });
   });
 
   it('"Find in sources" and /sources answer as on the gateway', async () => {

@@ -130,6 +130,10 @@ describe('POST /api/playground', () => {
       await get('/api/playground', { method: 'POST', body: JSON.stringify({ customId: 'ask:next:1', message: answer }) })
     ).json();
     expect(pressed.messages[0]).toMatchObject({ updated: true, embeds: [{ title: 'Who is Laura Watson?', footer: { text: 'Match 2 of 4' } }] });
+    const helpful = answer.components[1].components[0].custom_id as string;
+    expect(helpful).toMatch(/^vote:up:[0-9a-f]{16}$/);
+    const voted = (await get('/api/playground', { method: 'POST', body: JSON.stringify({ customId: helpful, message: answer }) })).json();
+    expect(voted.messages).toEqual([expect.objectContaining({ ephemeral: true, content: 'Votes are counted only on answers in a Discord server.' })]);
     expect((await get('/api/playground', { method: 'POST', body: '{"customId": 5}' })).status).toBe(400);
     expect((await get('/api/playground', { method: 'POST', body: 'not json' })).status).toBe(400);
   });

@@ -89,13 +89,13 @@ export default {
         embeds: related.embeds,
         components: [...related.components, postAnywayButtons([closest])],
       });
-      return { answered: false, verdict: 'related' };
+      return { answered: false, verdict: 'related', question };
     }
     const view = passage ? pickedView(library, question, answer, passage) : rankedView(question, answer, 0);
     if (!view) {
       // Never a weak passage presented as an answer: say so, privately, and name the closest sources.
       await sayPrivately({ embeds: [notFoundEmbed(question, answer, sourceBaseUrl)] });
-      return { answered: false, verdict: answer.verdict };
+      return { answered: false, verdict: answer.verdict, question };
     }
     const message: NewMessage = {
       ...answerMessage(view, sourceBaseUrl, !hide),
@@ -113,7 +113,7 @@ export default {
     } else {
       await interaction.editOriginal(message);
     }
-    return { answered: true, verdict: 'answer' };
+    return { answered: true, verdict: 'answer', question };
   },
 
   async autocomplete(interaction, { library, logger }) {

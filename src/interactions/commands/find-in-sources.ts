@@ -39,11 +39,11 @@ export default {
         components: [postAnywayButtons(shown)],
         ephemeral: true,
       });
-      return { answered: false, verdict: 'related' };
+      return { answered: false, verdict: 'related', question };
     }
     if (!answer.answered) {
       await interaction.reply({ embeds: [notFoundEmbed(question, answer, sourceBaseUrl)], ephemeral: true });
-      return { answered: false, verdict: answer.verdict };
+      return { answered: false, verdict: answer.verdict, question };
     }
     const shown = answer.results.slice(0, MATCHES_SHOWN);
     await interaction.reply({
@@ -51,6 +51,6 @@ export default {
       components: [postButtons(shown)],
       ephemeral: true,
     });
-    return { answered: true, verdict: 'answer' };
+    return { answered: true, verdict: 'answer', question };
   },
 } satisfies MessageCommand;

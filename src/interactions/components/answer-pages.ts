@@ -8,6 +8,7 @@ import { type ExplainedPassage, type MatchPosition } from '../../discord/render/
 import { replyPrivately } from '../replies.js';
 import { MATCH_GONE, OUT_OF_DATE, PINNED_STAYS } from '../../messages.js';
 import { button, buttonRow, type ButtonRow } from './buttons.js';
+import { feedbackRow } from './feedback.js';
 import { pinButton } from './pin.js';
 import { showSourceButton } from './show-source.js';
 
@@ -83,16 +84,19 @@ export function relatedMessage(view: AnswerView, sourceBaseUrl: string | undefin
   };
 }
 
-/** The answer message: its embed, then Previous / Next match / Show source, and 📌 Pin under a public answer. */
-export function answerMessage(view: AnswerView, sourceBaseUrl: string | undefined, pinnable: boolean): AnswerMessage {
+/**
+ * The answer message: its embed, then Previous / Next match / Show source; a public answer also gets 📌 Pin and, on
+ * a second row (Discord allows five buttons a row), Helpful / Not helpful.
+ */
+export function answerMessage(view: AnswerView, sourceBaseUrl: string | undefined, isPublic: boolean): AnswerMessage {
   const row = buttonRow([
     ...pageButtons(view.position),
     showSourceButton(view.passage.id),
-    ...(pinnable ? [pinButton()] : []),
+    ...(isPublic ? [pinButton()] : []),
   ]);
   return {
     embeds: [answerEmbed(view.question, view.passage, view.position, sourceBaseUrl)],
-    components: [row],
+    components: isPublic ? [row, feedbackRow(view.passage.id)] : [row],
   };
 }
 

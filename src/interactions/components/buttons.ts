@@ -4,7 +4,7 @@ import {
   type APIActionRowComponent,
   type APIButtonComponentWithCustomId,
 } from 'discord-api-types/v10';
-import { BUTTON_LABEL_LIMIT, CUSTOM_ID_LIMIT } from '../../discord/limits.js';
+import { BUTTON_LABEL_LIMIT, BUTTONS_PER_ROW_LIMIT, CUSTOM_ID_LIMIT } from '../../discord/limits.js';
 
 /** A row of buttons, as Discord takes it. */
 export type ButtonRow = APIActionRowComponent<APIButtonComponentWithCustomId>;
@@ -42,5 +42,6 @@ export function button(
 }
 
 export function buttonRow(buttons: readonly APIButtonComponentWithCustomId[]): ButtonRow {
+  if (buttons.length > BUTTONS_PER_ROW_LIMIT) throw new RangeError(`more than ${BUTTONS_PER_ROW_LIMIT} buttons in a row`);
   return { type: ComponentType.ActionRow, components: [...buttons] };
 }

@@ -1,12 +1,25 @@
 import type { ButtonHandler } from '../context.js';
 import answerPages from './answer-pages.js';
+import currentAnswer from './current-answer.js';
+import feedback from './feedback.js';
 import pin from './pin.js';
 import postMatch from './post-match.js';
 import postRelated from './post-related.js';
 import showSource from './show-source.js';
 import sourcesPages from './sources-pages.js';
+import gapsPages from './gaps-pages.js';
 
-const handlers: readonly ButtonHandler[] = [answerPages, showSource, pin, sourcesPages, postMatch, postRelated];
+const handlers: readonly ButtonHandler[] = [
+  answerPages,
+  showSource,
+  pin,
+  sourcesPages,
+  postMatch,
+  postRelated,
+  currentAnswer,
+  feedback,
+  gapsPages,
+];
 
 const byFamily = new Map(handlers.map((handler) => [handler.family, handler]));
 

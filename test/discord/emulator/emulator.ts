@@ -1,6 +1,9 @@
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   ApplicationCommandType,
   ApplicationIntegrationType,
@@ -29,6 +32,7 @@ import { Gateway, GATEWAY_PATH } from './gateway.js';
 import { InteractionRegistry } from './interactions.js';
 import { MessageStore } from './messages.js';
 import { RestApi, type FaultMatch, type FaultResponse, type RecordedRequest } from './rest.js';
+import type { RateLimits } from './rate-limits.js';
 import { SnowflakeGenerator } from './snowflake.js';
 
 export interface EmulatorOptions {
@@ -38,6 +42,8 @@ export interface EmulatorOptions {
   shards?: number;
   /** `app_permissions` of every interaction, and the permissions of the bot's role. */
   botPermissions?: bigint;
+  /** Text channels besides the test channel (`channelIds`); none by default. */
+  extraChannels?: number;
 }
 
 export interface InteractionOptions {
@@ -70,6 +76,8 @@ export class DiscordEmulator {
   readonly botUser: APIUser;
   readonly guildId: string;
   readonly channelId: string;
+  /** Every text channel of the guild, the test channel first. */
+  readonly channelIds: readonly string[];
   readonly users: { moderator: FixtureMember; member: FixtureMember; admin: FixtureMember };
   readonly commands: { global: APIApplicationCommand[]; guild: Map<string, APIApplicationCommand[]> };
 
@@ -108,7 +116,7 @@ export class DiscordEmulator {
     this.#server = server;
     this.#ids = new SnowflakeGenerator();
     this.#botPermissions = options.botPermissions ?? DEFAULT_BOT_PERMISSIONS;
-    this.#fixtures = new Fixtures(this.#ids, this.#botPermissions);
+    this.#fixtures = new Fixtures(this.#ids, this.#botPermissions, options.extraChannels ?? 0);
     this.#store = new MessageStore(this.#ids);
     this.#commands = new CommandRegistry(this.#ids, this.#fixtures.applicationId);
     this.#interactions = new InteractionRegistry(this.#store, this.#fixtures.botUser, this.#fixtures.applicationId);
@@ -123,6 +131,7 @@ export class DiscordEmulator {
     this.botUser = this.#fixtures.botUser;
     this.guildId = this.#fixtures.guildId;
     this.channelId = this.#fixtures.channelId;
+    this.channelIds = this.#fixtures.channelIds;
     this.users = this.#fixtures.users;
     this.commands = this.#commands;
 
@@ -135,6 +144,7 @@ export class DiscordEmulator {
       interactions: this.#interactions,
       commands: this.#commands,
       gatewayUrl: () => gatewayUrl,
+      onPinsUpdate: (channelId) => void this.#pinsUpdated(channelId),
     });
 
     server.on('connection', () => this.#connectionsOpened++);
@@ -168,6 +178,8 @@ export class DiscordEmulator {
       SOURCE_BASE_URL: '',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
+      // Every process started for this emulator shares one database, in the temporary folder (deleted by close()).
+      DATABASE_PATH: this.#databasePath(),
     };
   }
 
@@ -194,6 +206,32 @@ export class DiscordEmulator {
   /** Ids of the pinned messages, in the order they were pinned. */
   pins(channelId = this.channelId): string[] {
     return this.#store.pins(channelId).map((pin) => pin.messageId);
+  }
+
+  /**
+   * A member pins or unpins a message through Discord's own menu (not through the bot): the bot hears of it only by
+   * CHANNEL_PINS_UPDATE, which names the channel, not the message.
+   */
+  setPinnedByMember(messageId: string, pinned: boolean): void {
+    const message = this.#store.get(messageId);
+    if (message === undefined) throw new Error(`no message ${messageId}`);
+    if (pinned) this.#store.pin(message.channel_id, messageId);
+    else this.#store.unpin(message.channel_id, messageId);
+    void this.#pinsUpdated(message.channel_id);
+  }
+
+  /** A message the bot sent earlier in a channel, as when it answered before the test began. */
+  postBotMessage(channelId: string, body: Pick<APIMessage, 'embeds' | 'components'>): APIMessage {
+    const origin = { channelId, author: this.botUser, type: MessageType.Default };
+    return structuredClone(this.#store.create(origin, { embeds: body.embeds, components: body.components ?? [] }));
+  }
+
+  /**
+   * Holds requests with the bot's token to Discord's rate limits (see rate-limits.ts): X-RateLimit-* headers on every
+   * answer, 429 past them. Off by default; undefined turns them off again.
+   */
+  setRateLimits(limits: RateLimits | undefined): void {
+    this.#rest.setRateLimits(limits);
   }
 
   /** While full, pinning in the channel fails with 30003 as when it holds 250 pins. */
@@ -346,11 +384,28 @@ export class DiscordEmulator {
   }
 
   async close(): Promise<void> {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${this.#databasePath()}${suffix}`, { force: true });
     this.#interactions.abandonWaits('the emulator was closed');
     this.#rest.close();
     await this.#gateway.close();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.#server.close((error) => (error ? reject(error) : resolve())));
+  }
+
+  #databasePath(): string {
+    return path.join(tmpdir(), `citebot-emulator-${this.applicationId}.sqlite`);
+  }
+
+  #pinsUpdated(channelId: string): Promise<void> {
+    const pins = this.#store.pins(channelId);
+    const shard = this.#gateway.shardForGuild(this.guildId);
+    // A bot with no gateway session (the HTTP interactions endpoint alone) hears of no event, as on Discord.
+    if (!this.#gateway.hasSession(shard)) return Promise.resolve();
+    return this.#gateway.dispatch(
+      GatewayDispatchEvents.ChannelPinsUpdate,
+      { guild_id: this.guildId, channel_id: channelId, last_pin_timestamp: pins.at(-1)?.pinnedAt ?? null },
+      shard,
+    );
   }
 
   /** The fields every guild interaction carries, as Discord sends them for a guild-installed app. */

@@ -41,5 +41,6 @@ export const emptyMessage = (): ApiError => new ApiError(400, 50006, 'Cannot sen
 export const invalidWebhookToken = (): ApiError => new ApiError(401, 50027, 'Invalid Webhook Token');
 export const alreadyAcknowledged = (): ApiError => new ApiError(400, 40060, 'Interaction has already been acknowledged.');
 export const pinLimitReached = (): ApiError => new ApiError(400, 30003, 'Maximum number of pins reached (250)');
+export const cannotEditOthersMessage = (): ApiError => new ApiError(403, 50005, 'Cannot edit a message authored by another user');
 export const missingAccess = (): ApiError => new ApiError(403, 50001, 'Missing Access');
 export const invalidJson = (): ApiError => new ApiError(400, 50109, 'The request body contains invalid JSON.');

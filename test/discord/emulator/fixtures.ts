@@ -61,6 +61,8 @@ export class Fixtures {
   readonly botUser: APIUser;
   readonly guildId: string;
   readonly channelId: string;
+  /** Every text channel of the guild, `channelId` first. */
+  readonly channelIds: readonly string[];
   readonly users: { moderator: FixtureMember; member: FixtureMember; admin: FixtureMember };
 
   /** Everyone joined when the emulator started. */
@@ -70,11 +72,12 @@ export class Fixtures {
   /** Role ids per user id, so member payloads agree with the guild's roles. */
   readonly #rolesOfUser = new Map<string, string[]>();
 
-  constructor(ids: SnowflakeGenerator, botPermissions: bigint) {
+  constructor(ids: SnowflakeGenerator, botPermissions: bigint, extraChannels = 0) {
     this.applicationId = ids.next();
     this.botUser = { ...user(ids.next(), 'citebot'), discriminator: '4821', bot: true };
     this.guildId = ids.next();
     this.channelId = ids.next();
+    this.channelIds = [this.channelId, ...Array.from({ length: extraChannels }, () => ids.next())];
 
     this.#botRoleId = ids.next();
     const moderatorRoleId = ids.next();
@@ -114,12 +117,18 @@ export class Fixtures {
   }
 
   get textChannel(): APITextChannel {
+    return this.channel(this.channelId);
+  }
+
+  /** One of the guild's text channels: `citations`, then `citations-2`, `citations-3`… */
+  channel(id: string): APITextChannel {
+    const position = this.channelIds.indexOf(id);
     return {
-      id: this.channelId,
+      id,
       type: ChannelType.GuildText,
       guild_id: this.guildId,
-      name: 'citations',
-      position: 0,
+      name: position === 0 ? 'citations' : `citations-${position + 1}`,
+      position,
       permission_overwrites: [],
       parent_id: null,
       nsfw: false,
@@ -171,7 +180,7 @@ export class Fixtures {
       unavailable: false,
       member_count: 4,
       members: [this.#guildMember(this.botUser)],
-      channels: [this.textChannel],
+      channels: this.channelIds.map((id) => this.channel(id)),
       threads: [],
       presences: [],
       voice_states: [],

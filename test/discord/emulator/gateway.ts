@@ -93,6 +93,11 @@ export class Gateway {
     return this.#dispatch(session, event, data);
   }
 
+  /** Whether a shard has a gateway session (connected, or disconnected and able to resume). */
+  hasSession(shardId: number): boolean {
+    return this.#shardSessions.has(shardId);
+  }
+
   /** Closes the sockets of one shard (or all) with a close code, the way Discord drops a connection. */
   closeShards(code: number, shardId?: number): void {
     for (const session of this.#shardSessions.values()) {

@@ -3,3 +3,4 @@ export { DiscordEmulator, startEmulator, type EmulatorOptions } from './emulator
 export type { Exchange, ExchangeCall } from './exchange.js';
 export type { FixtureMember } from './fixtures.js';
 export { rateLimited } from './rest.js';
+export type { RateLimits } from './rate-limits.js';

@@ -3,6 +3,7 @@ import { MessageType, type RESTPostAPIApplicationCommandsJSONBody } from 'discor
 import type { CommandRegistry } from './commands.js';
 import {
   ApiError,
+  cannotEditOthersMessage,
   invalidJson,
   missingAccess,
   unauthorized,
@@ -14,6 +15,7 @@ import type { InteractionRegistry } from './interactions.js';
 import type { MessageBody, MessageStore } from './messages.js';
 import { parseMultipart, type UploadedFile } from './multipart.js';
 import { assertValidMessage } from './validation.js';
+import { RateLimiter, type RateLimits } from './rate-limits.js';
 
 export interface RestReply {
   status: number;
@@ -79,6 +81,8 @@ interface RouteContext {
 }
 
 interface Route {
+  /** `METHOD /path/:param`, as declared. */
+  pattern: string;
   method: string;
   segments: string[];
   /** Interaction callbacks and webhooks are authorised by their token, not by the bot's. */
@@ -94,6 +98,8 @@ export interface RestApiOptions {
   interactions: InteractionRegistry;
   commands: CommandRegistry;
   gatewayUrl(): string;
+  /** A channel's pins changed (CHANNEL_PINS_UPDATE goes out on the gateway). */
+  onPinsUpdate(channelId: string): void;
 }
 
 const API_PREFIX = '/api/v10';
@@ -106,6 +112,7 @@ export class RestApi {
   readonly #faults: Fault[] = [];
   readonly #pendingAnswers = new Set<NodeJS.Timeout>();
   #delayMs = 0;
+  #rateLimiter: RateLimiter | undefined;
 
   constructor(options: RestApiOptions) {
     this.#options = options;
@@ -119,6 +126,11 @@ export class RestApi {
 
   delayAll(ms: number): void {
     this.#delayMs = ms;
+  }
+
+  /** From now on requests with the bot's token are held to `limits`; undefined lifts them. */
+  setRateLimits(limits: RateLimits | undefined): void {
+    this.#rateLimiter = limits && new RateLimiter(limits);
   }
 
   /** Drops answers still waiting for their delay, so that nothing keeps the process alive. */
@@ -185,7 +197,11 @@ export class RestApi {
       const params = matchRoute(route, method, segments);
       if (params === undefined) continue;
       if (route.needsBotToken && authorization !== `Bot ${this.#options.token}`) throw unauthorized();
-      return route.handle({ ...context, params });
+      // Interaction callbacks and webhooks are not held to the bot's limits.
+      const taken = route.needsBotToken ? this.#rateLimiter?.take(route.pattern, params.channel ?? '') : undefined;
+      if (taken && 'refused' in taken) return taken.refused;
+      const reply = route.handle({ ...context, params });
+      return taken ? { ...reply, headers: { ...reply.headers, ...taken.headers } } : reply;
     }
     throw unknownRoute();
   }
@@ -236,7 +252,7 @@ export class RestApi {
       return params.guild;
     };
     const channel = (params: Record<string, string>): string => {
-      if (params.channel !== fixtures.channelId) throw unknownChannel();
+      if (params.channel === undefined || !fixtures.channelIds.includes(params.channel)) throw unknownChannel();
       return params.channel;
     };
     const commandList = (body: unknown): RESTPostAPIApplicationCommandsJSONBody[] => {
@@ -251,11 +267,16 @@ export class RestApi {
       message: param(params, 'message'),
     });
     const pin = ({ params }: RouteContext): RestReply => {
-      store.pin(channel(params), param(params, 'message'));
+      const channelId = channel(params);
+      const wasPinned = store.inChannel(channelId, param(params, 'message')).pinned;
+      store.pin(channelId, param(params, 'message'));
+      if (!wasPinned) this.#options.onPinsUpdate(channelId);
       return noContent;
     };
     const unpin = ({ params }: RouteContext): RestReply => {
-      store.unpin(channel(params), param(params, 'message'));
+      const channelId = channel(params);
+      store.unpin(channelId, param(params, 'message'));
+      this.#options.onPinsUpdate(channelId);
       return noContent;
     };
     const pinsNewestFirst = (channelId: string) =>
@@ -350,7 +371,7 @@ export class RestApi {
 
       route('GET /channels/:channel', true, ({ params }) => {
         channel(params);
-        return ok(fixtures.textChannel);
+        return ok(fixtures.channel(channel(params)));
       }),
       route('GET /channels/:channel/messages/pins', true, ({ params, query }) => {
         const limit = Math.min(Number(query.get('limit') ?? 50), 50);
@@ -371,6 +392,14 @@ export class RestApi {
       route('GET /channels/:channel/messages/:message', true, ({ params }) =>
         ok(store.inChannel(channel(params), param(params, 'message'))),
       ),
+      // A bot edits its own messages, interaction responses included, long after their interaction token expired.
+      route('PATCH /channels/:channel/messages/:message', true, ({ params, body, files }) => {
+        const message = store.inChannel(channel(params), param(params, 'message'));
+        if (message.author.id !== fixtures.botUser.id) throw cannotEditOthersMessage();
+        const messageBody = body as MessageBody;
+        assertValidMessage(messageBody);
+        return ok(store.edit(message.id, messageBody, files));
+      }),
       route('POST /channels/:channel/messages', true, ({ params, body, files }) => {
         const messageBody = body as MessageBody;
         assertValidMessage(messageBody);
@@ -388,7 +417,7 @@ function faultReply(fault: FaultResponse): RestReply {
 /** `'GET /channels/:channel'` → a route whose `:name` segments become params. */
 function route(pattern: string, needsBotToken: boolean, handle: Route['handle']): Route {
   const [method = '', path = ''] = pattern.split(' ');
-  return { method, segments: path.split('/').slice(1), needsBotToken, handle };
+  return { pattern, method, segments: path.split('/').slice(1), needsBotToken, handle };
 }
 
 function matchRoute(route: Route, method: string, segments: string[]): Record<string, string> | undefined {
