@@ -271,8 +271,30 @@ const FOCUS_COVERAGE_BY_WORDS = 0.25;
  * be preferred over the closest passage, which does not say.
  */
 const PASSAGES_JUDGED = 3;
+/**
+ * Cosines this close (0–1) between a lower-ranked passage's focus and the best-ranked one's are a tie in meaning: the
+ * lower-ranked one then answers when it holds at least as much of the question by its words ("When is the London
+ * mayoral election?": the sentence that gives the date against one that names the election only). 0 turns it off.
+ */
+const COSINE_TIE = 0.02;
+/**
+ * The share of the question's information (0–1) a focus must hold by its words, whatever its closeness in meaning,
+ * for kinds the sources hold nearly everywhere: numbers stand in most sentences and names in many, so a number or a
+ * name near a sentence on the subject is weak evidence unless that sentence holds most of what is asked about ("How
+ * many staff work at Women at the Well?" found the drop-in's visits; "Who is the Metropolitan Police Commissioner
+ * …?" a name beside the word "police"). Kinds not listed need only FOCUS_COVERAGE or FOCUS_COSINE. Calibrated as
+ * FOCUS_COVERAGE is: tighter values, or other kinds held to it ("which", "when", "how much"), cost answers.
+ */
+const KIND_COVERAGE: Partial<Record<AnswerKind, number>> = { count: 0.6, person: 0.5 };
 /** Below this share of the question's information held, and off the subject in meaning, nothing is relevant. */
 const RELATED_COVERAGE = 0.5;
+/**
+ * Hybrid search: a question close in meaning to some sentence of the sources is on their subject only when the
+ * passage shown holds a sentence at least this close to it too (a cosine, the model's floor for a sentence being
+ * about a question at all); else a question that shares one common word with the sources ("In chess, what does it
+ * mean to police the centre…?") was called related on the strength of a sentence that is not shown.
+ */
+const RELATED_FOCUS_COSINE = 0.25;
 
 export interface Judgement {
   readonly verdict: Verdict;
@@ -305,9 +327,13 @@ export function judge(input: JudgementInput): Judgement {
         similarities === undefined
           ? focus.coverage >= FOCUS_COVERAGE_BY_WORDS
           : focus.coverage >= FOCUS_COVERAGE || (focus.cosine ?? 0) >= FOCUS_COSINE;
-      if (!onFocus) continue;
+      if (!onFocus || focus.coverage < (asked === undefined ? 0 : (KIND_COVERAGE[asked.kind] ?? 0))) continue;
+      const cosine = focus.cosine ?? 0;
+      const firstCosine = first.cosine ?? 0;
       const asClose =
-        similarities === undefined ? focus.coverage >= first.coverage : (focus.cosine ?? 0) >= (first.cosine ?? 0);
+        similarities === undefined
+          ? focus.coverage >= first.coverage
+          : cosine >= firstCosine || (cosine >= firstCosine - COSINE_TIE && focus.coverage >= first.coverage);
       if (rank > 0 && !asClose) continue;
       if (asked === undefined) return { verdict: 'answer', chosen: rank, focus };
       // Tagging the focus is the costly part: only for a focus that holds the question's subject. Its sentences are
@@ -319,6 +345,9 @@ export function judge(input: JudgementInput): Judgement {
       }
     }
   }
-  const onSubject = closeness === 'answers' || closeness === 'on-subject' || (first?.coverage ?? 0) >= RELATED_COVERAGE;
+  const onSubject =
+    closeness === 'answers' ||
+    (closeness === 'on-subject' && (first?.cosine ?? 0) >= RELATED_FOCUS_COSINE) ||
+    (first?.coverage ?? 0) >= RELATED_COVERAGE;
   return { verdict: first !== undefined && onSubject ? 'related' : 'none', chosen: 0, focus: first };
 }
