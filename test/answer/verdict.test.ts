@@ -105,11 +105,24 @@ describe('verdicts on the seed sources', () => {
       // Fines are spoken of, a year is given, but no amount.
       expect((await library.answer('How much is the on-the-spot fine under the Redbridge PSPO?')).verdict).toBe('related');
     }
+    // A number and a name stand near the drop-in's name, but nothing counts its staff or names the commissioner.
+    expect((await hybrid.answer('How many staff work at Women at the Well?')).verdict).toBe('related');
+    expect((await hybrid.answer('Who is the Metropolitan Police Commissioner the Mayor should hold to account?')).verdict).toBe(
+      'related',
+    );
     const byWords = await lexical.answer('How many walk-ups are there in Soho?');
     expect(byWords).toMatchObject({ verdict: 'related', answered: false, reason: 'not-focused' });
   });
 
+  it('answers from a lower-ranked passage as close in meaning that holds what the best-ranked one lacks', async () => {
+    const answer = await hybrid.answer('When is the London mayoral election?');
+    expect(answer.verdict).toBe('answer');
+    expect(answer.results[0]?.quote).toContain('2 May');
+  });
+
   it('finds nothing relevant for a question off the sources’ subjects, in both modes', async () => {
+    // It shares "police" with the sources, and some sentence is close in meaning, but not the passage it would show.
+    expect((await hybrid.answer('In chess, what does it mean to police the centre with your pawns?')).verdict).toBe('none');
     for (const library of [lexical, hybrid]) {
       expect((await library.answer('What is the weather in Leeds?')).verdict).toBe('none');
       expect((await library.answer('How long should I boil an egg?')).verdict).toBe('none');
