@@ -268,7 +268,8 @@ const FOCUS_COVERAGE_BY_WORDS = 0.25;
  * How many of the best-ranked passages are looked at for a focus that answers (1 or more). A lower-ranked one answers
  * only when its focus is at least as close to the question as the best-ranked one's: in meaning (hybrid search), or
  * by the share of the question's words it holds (lexical). Else a passage that merely holds a date or a name would
- * be preferred over the closest passage, which does not say.
+ * be preferred over the closest passage, which does not say. A lower-ranked passage that answers is also preferred
+ * to the one found above it when its focus is both closer in meaning and holds more of the question's words.
  */
 const PASSAGES_JUDGED = 3;
 /**
@@ -321,28 +322,38 @@ export function judge(input: JudgementInput): Judgement {
     .slice(0, PASSAGES_JUDGED)
     .map((text, rank) => focusOf(text, plan, similarities?.(rank), asked?.words));
   const first = focuses[0];
+  // Does this focus hold the question's subject and the kind of thing asked for, wherever it is ranked?
+  const answers = (rank: number): boolean => {
+    const focus = focuses[rank] as Focus;
+    const onFocus =
+      similarities === undefined
+        ? focus.coverage >= FOCUS_COVERAGE_BY_WORDS
+        : focus.coverage >= FOCUS_COVERAGE || (focus.cosine ?? 0) >= FOCUS_COSINE;
+    if (!onFocus || focus.coverage < (asked === undefined ? 0 : (KIND_COVERAGE[asked.kind] ?? 0))) return false;
+    if (asked === undefined) return true;
+    // Tagging the focus is the costly part: only for a focus that holds the question's subject. Its sentences are
+    // tagged one by one, each about as long as the whole focus is in all, so that no name runs across two.
+    const text = texts[rank] as string;
+    const where = KINDS_IN_SENTENCE.has(asked.kind) ? focus.onSubject : [focus.range];
+    return where.some((range) => holdsKind(text.slice(...range), asked.kind, question));
+  };
+  const asClose = (focus: Focus, than: Focus): boolean => {
+    if (similarities === undefined) return focus.coverage >= than.coverage;
+    const cosine = focus.cosine ?? 0;
+    const thanCosine = than.cosine ?? 0;
+    return cosine >= thanCosine || (cosine >= thanCosine - COSINE_TIE && focus.coverage >= than.coverage);
+  };
+  // Closer in meaning and holding more of the question's words: a better answer than the one ranked above it.
+  const closer = (focus: Focus, than: Focus): boolean =>
+    similarities !== undefined && (focus.cosine ?? 0) > (than.cosine ?? 0) && focus.coverage > than.coverage;
   if (!refused && first !== undefined) {
-    for (const [rank, focus] of focuses.entries()) {
-      const onFocus =
-        similarities === undefined
-          ? focus.coverage >= FOCUS_COVERAGE_BY_WORDS
-          : focus.coverage >= FOCUS_COVERAGE || (focus.cosine ?? 0) >= FOCUS_COSINE;
-      if (!onFocus || focus.coverage < (asked === undefined ? 0 : (KIND_COVERAGE[asked.kind] ?? 0))) continue;
-      const cosine = focus.cosine ?? 0;
-      const firstCosine = first.cosine ?? 0;
-      const asClose =
-        similarities === undefined
-          ? focus.coverage >= first.coverage
-          : cosine >= firstCosine || (cosine >= firstCosine - COSINE_TIE && focus.coverage >= first.coverage);
-      if (rank > 0 && !asClose) continue;
-      if (asked === undefined) return { verdict: 'answer', chosen: rank, focus };
-      // Tagging the focus is the costly part: only for a focus that holds the question's subject. Its sentences are
-      // tagged one by one, each about as long as the whole focus is in all, so that no name runs across two.
-      const text = texts[rank] as string;
-      const where = KINDS_IN_SENTENCE.has(asked.kind) ? focus.onSubject : [focus.range];
-      if (where.some((range) => holdsKind(text.slice(...range), asked.kind, question))) {
-        return { verdict: 'answer', chosen: rank, focus };
+    const found = focuses.findIndex((focus, rank) => (rank === 0 || asClose(focus, first)) && answers(rank));
+    if (found !== -1) {
+      let chosen = found;
+      for (let rank = found + 1; rank < focuses.length; rank++) {
+        if (closer(focuses[rank] as Focus, focuses[chosen] as Focus) && answers(rank)) chosen = rank;
       }
+      return { verdict: 'answer', chosen, focus: focuses[chosen] };
     }
   }
   const onSubject =

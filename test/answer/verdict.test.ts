@@ -118,6 +118,10 @@ describe('verdicts on the seed sources', () => {
     const answer = await hybrid.answer('When is the London mayoral election?');
     expect(answer.verdict).toBe('answer');
     expect(answer.results[0]?.quote).toContain('2 May');
+    // The passage ranked second holds more of the question, and closer in meaning, than the one ranked first.
+    const better = await hybrid.answer('How would the ECP like prostitution to end, if not by more police powers?');
+    expect(better.verdict).toBe('answer');
+    expect(better.results[0]?.text).toContain('abolish it by giving women economic alternatives');
   });
 
   it('finds nothing relevant for a question off the sources’ subjects, in both modes', async () => {
