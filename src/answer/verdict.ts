@@ -125,7 +125,8 @@ export function holdsKind(text: string, kind: AnswerKind, question: string): boo
   const asked = question.toLowerCase();
   const fresh = (found: readonly string[]) =>
     found.some((item) => {
-      const words = item.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+      // A possessive's "s" is no word of its own: "the Mayor's" names the mayor the question names.
+      const words = item.toLowerCase().replace(/['’]s\b/gu, '').match(/[\p{L}\p{N}]+/gu) ?? [];
       return words.length > 0 && !words.every((word) => asked.includes(word));
     });
   const doc = nlp(text);

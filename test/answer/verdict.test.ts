@@ -33,6 +33,7 @@ describe('what a question asks for', () => {
     expect(holdsKind('a 24-year-old woman was murdered in 2014', 'time', 'When was she murdered?')).toBe(true);
     expect(holdsKind('she was murdered during a crackdown', 'time', 'When was she murdered?')).toBe(false);
     expect(holdsKind('Mariana Popa was murdered in 2014', 'agent', 'Who murdered Mariana Popa?')).toBe(false);
+    expect(holdsKind("the Mayor's unique role as London's face", 'agent', 'Who won the London mayoral election?')).toBe(false);
     expect(holdsKind('a trial costing £20,000', 'amount', 'How much does the trial cost?')).toBe(true);
     expect(holdsKind('Tel 020 7520 1710', 'phone', 'What is their phone number?')).toBe(true);
     expect(holdsKind('call police on 101 or 999 in an emergency', 'phone', 'What number do I call?')).toBe(true);
