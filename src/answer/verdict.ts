@@ -290,13 +290,6 @@ const COSINE_TIE = 0.02;
 const KIND_COVERAGE: Partial<Record<AnswerKind, number>> = { count: 0.6, person: 0.5 };
 /** Below this share of the question's information held, and off the subject in meaning, nothing is relevant. */
 const RELATED_COVERAGE = 0.5;
-/**
- * Hybrid search: a question close in meaning to some sentence of the sources is on their subject only when the
- * passage shown holds a sentence at least this close to it too (a cosine, the model's floor for a sentence being
- * about a question at all); else a question that shares one common word with the sources ("In chess, what does it
- * mean to police the centre…?") was called related on the strength of a sentence that is not shown.
- */
-const RELATED_FOCUS_COSINE = 0.25;
 
 export interface Judgement {
   readonly verdict: Verdict;
@@ -314,10 +307,19 @@ export interface JudgementInput {
   /** Hybrid search: how close the sources come in meaning, and each passage's sentences' closeness. */
   readonly closeness?: 'answers' | 'on-subject' | 'unsure' | 'unrelated';
   readonly similarities?: (rank: number) => readonly SentenceSimilarity[];
+  /**
+   * Hybrid search: the model's similarity under which a sentence is not about the question. A focus whose closest
+   * sentence stays under it holds the question's words by coincidence, in a sentence about something else ("Which
+   * university does Dr Nick Mai work at?" found his name beside another union's), and answers only when it holds
+   * every one of them (names and rare terms embed poorly). A question close in meaning to some sentence of the
+   * sources is on their subject only when the passage shown reaches it too: else "In chess, what does it mean to
+   * police the centre…?" was related by a sentence that is not shown.
+   */
+  readonly unrelatedCeiling?: number;
 }
 
 export function judge(input: JudgementInput): Judgement {
-  const { question, plan, texts, refused, closeness, similarities } = input;
+  const { question, plan, texts, refused, closeness, similarities, unrelatedCeiling = 0 } = input;
   const asked = askedFor(question);
   const focuses = texts
     .slice(0, PASSAGES_JUDGED)
@@ -331,6 +333,7 @@ export function judge(input: JudgementInput): Judgement {
         ? focus.coverage >= FOCUS_COVERAGE_BY_WORDS
         : focus.coverage >= FOCUS_COVERAGE || (focus.cosine ?? 0) >= FOCUS_COSINE;
     if (!onFocus || focus.coverage < (asked === undefined ? 0 : (KIND_COVERAGE[asked.kind] ?? 0))) return false;
+    if (similarities !== undefined && (focus.cosine ?? 0) < unrelatedCeiling && focus.coverage < 1) return false;
     if (asked === undefined) return true;
     // Tagging the focus is the costly part: only for a focus that holds the question's subject. Its sentences are
     // tagged one by one, each about as long as the whole focus is in all, so that no name runs across two.
@@ -359,7 +362,7 @@ export function judge(input: JudgementInput): Judgement {
   }
   const onSubject =
     closeness === 'answers' ||
-    (closeness === 'on-subject' && (first?.cosine ?? 0) >= RELATED_FOCUS_COSINE) ||
+    (closeness === 'on-subject' && (first?.cosine ?? 0) >= unrelatedCeiling) ||
     (first?.coverage ?? 0) >= RELATED_COVERAGE;
   return { verdict: first !== undefined && onSubject ? 'related' : 'none', chosen: 0, focus: first };
 }

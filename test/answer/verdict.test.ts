@@ -111,6 +111,8 @@ describe('verdicts on the seed sources', () => {
     expect((await hybrid.answer('Who is the Metropolitan Police Commissioner the Mayor should hold to account?')).verdict).toBe(
       'related',
     );
+    // His name and "work" stand beside another body's name, in a sentence about something else.
+    expect((await hybrid.answer('Which university does Dr Nick Mai work at?')).verdict).toBe('related');
     const byWords = await lexical.answer('How many walk-ups are there in Soho?');
     expect(byWords).toMatchObject({ verdict: 'related', answered: false, reason: 'not-focused' });
   });
