@@ -216,6 +216,7 @@ export class Library {
       texts: results.map((result) => result.text),
       refused: refusal !== undefined,
       closeness: hybrid?.closeness,
+      unrelatedCeiling: hybrid?.unrelatedCeiling,
       similarities: hybrid && ((rank) => hybrid.sentenceSimilarities((ranking[rank] as { passage: number }).passage)),
     });
     // The passage whose focus answers comes first, even when the ranking put it second or third.

@@ -125,7 +125,8 @@ export function holdsKind(text: string, kind: AnswerKind, question: string): boo
   const asked = question.toLowerCase();
   const fresh = (found: readonly string[]) =>
     found.some((item) => {
-      const words = item.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+      // A possessive's "s" is no word of its own: "the Mayor's" names the mayor the question names.
+      const words = item.toLowerCase().replace(/['’]s\b/gu, '').match(/[\p{L}\p{N}]+/gu) ?? [];
       return words.length > 0 && !words.every((word) => asked.includes(word));
     });
   const doc = nlp(text);
@@ -268,9 +269,25 @@ const FOCUS_COVERAGE_BY_WORDS = 0.25;
  * How many of the best-ranked passages are looked at for a focus that answers (1 or more). A lower-ranked one answers
  * only when its focus is at least as close to the question as the best-ranked one's: in meaning (hybrid search), or
  * by the share of the question's words it holds (lexical). Else a passage that merely holds a date or a name would
- * be preferred over the closest passage, which does not say.
+ * be preferred over the closest passage, which does not say. A lower-ranked passage that answers is also preferred
+ * to the one found above it when its focus is both closer in meaning and holds more of the question's words.
  */
 const PASSAGES_JUDGED = 3;
+/**
+ * Cosines this close (0–1) between a lower-ranked passage's focus and the best-ranked one's are a tie in meaning: the
+ * lower-ranked one then answers when it holds at least as much of the question by its words ("When is the London
+ * mayoral election?": the sentence that gives the date against one that names the election only). 0 turns it off.
+ */
+const COSINE_TIE = 0.02;
+/**
+ * The share of the question's information (0–1) a focus must hold by its words, whatever its closeness in meaning,
+ * for kinds the sources hold nearly everywhere: numbers stand in most sentences and names in many, so a number or a
+ * name near a sentence on the subject is weak evidence unless that sentence holds most of what is asked about ("How
+ * many staff work at Women at the Well?" found the drop-in's visits; "Who is the Metropolitan Police Commissioner
+ * …?" a name beside the word "police"). Kinds not listed need only FOCUS_COVERAGE or FOCUS_COSINE. Calibrated as
+ * FOCUS_COVERAGE is: tighter values, or other kinds held to it ("which", "when", "how much"), cost answers.
+ */
+const KIND_COVERAGE: Partial<Record<AnswerKind, number>> = { count: 0.6, person: 0.5 };
 /** Below this share of the question's information held, and off the subject in meaning, nothing is relevant. */
 const RELATED_COVERAGE = 0.5;
 
@@ -290,35 +307,62 @@ export interface JudgementInput {
   /** Hybrid search: how close the sources come in meaning, and each passage's sentences' closeness. */
   readonly closeness?: 'answers' | 'on-subject' | 'unsure' | 'unrelated';
   readonly similarities?: (rank: number) => readonly SentenceSimilarity[];
+  /**
+   * Hybrid search: the model's similarity under which a sentence is not about the question. A focus whose closest
+   * sentence stays under it holds the question's words by coincidence, in a sentence about something else ("Which
+   * university does Dr Nick Mai work at?" found his name beside another union's), and answers only when it holds
+   * every one of them (names and rare terms embed poorly). A question close in meaning to some sentence of the
+   * sources is on their subject only when the passage shown reaches it too: else "In chess, what does it mean to
+   * police the centre…?" was related by a sentence that is not shown.
+   */
+  readonly unrelatedCeiling?: number;
 }
 
 export function judge(input: JudgementInput): Judgement {
-  const { question, plan, texts, refused, closeness, similarities } = input;
+  const { question, plan, texts, refused, closeness, similarities, unrelatedCeiling = 0 } = input;
   const asked = askedFor(question);
   const focuses = texts
     .slice(0, PASSAGES_JUDGED)
     .map((text, rank) => focusOf(text, plan, similarities?.(rank), asked?.words));
   const first = focuses[0];
+  // Does this focus hold the question's subject and the kind of thing asked for, wherever it is ranked?
+  const answers = (rank: number): boolean => {
+    const focus = focuses[rank] as Focus;
+    const onFocus =
+      similarities === undefined
+        ? focus.coverage >= FOCUS_COVERAGE_BY_WORDS
+        : focus.coverage >= FOCUS_COVERAGE || (focus.cosine ?? 0) >= FOCUS_COSINE;
+    if (!onFocus || focus.coverage < (asked === undefined ? 0 : (KIND_COVERAGE[asked.kind] ?? 0))) return false;
+    if (similarities !== undefined && (focus.cosine ?? 0) < unrelatedCeiling && focus.coverage < 1) return false;
+    if (asked === undefined) return true;
+    // Tagging the focus is the costly part: only for a focus that holds the question's subject. Its sentences are
+    // tagged one by one, each about as long as the whole focus is in all, so that no name runs across two.
+    const text = texts[rank] as string;
+    const where = KINDS_IN_SENTENCE.has(asked.kind) ? focus.onSubject : [focus.range];
+    return where.some((range) => holdsKind(text.slice(...range), asked.kind, question));
+  };
+  const asClose = (focus: Focus, than: Focus): boolean => {
+    if (similarities === undefined) return focus.coverage >= than.coverage;
+    const cosine = focus.cosine ?? 0;
+    const thanCosine = than.cosine ?? 0;
+    return cosine >= thanCosine || (cosine >= thanCosine - COSINE_TIE && focus.coverage >= than.coverage);
+  };
+  // Closer in meaning and holding more of the question's words: a better answer than the one ranked above it.
+  const closer = (focus: Focus, than: Focus): boolean =>
+    similarities !== undefined && (focus.cosine ?? 0) > (than.cosine ?? 0) && focus.coverage > than.coverage;
   if (!refused && first !== undefined) {
-    for (const [rank, focus] of focuses.entries()) {
-      const onFocus =
-        similarities === undefined
-          ? focus.coverage >= FOCUS_COVERAGE_BY_WORDS
-          : focus.coverage >= FOCUS_COVERAGE || (focus.cosine ?? 0) >= FOCUS_COSINE;
-      if (!onFocus) continue;
-      const asClose =
-        similarities === undefined ? focus.coverage >= first.coverage : (focus.cosine ?? 0) >= (first.cosine ?? 0);
-      if (rank > 0 && !asClose) continue;
-      if (asked === undefined) return { verdict: 'answer', chosen: rank, focus };
-      // Tagging the focus is the costly part: only for a focus that holds the question's subject. Its sentences are
-      // tagged one by one, each about as long as the whole focus is in all, so that no name runs across two.
-      const text = texts[rank] as string;
-      const where = KINDS_IN_SENTENCE.has(asked.kind) ? focus.onSubject : [focus.range];
-      if (where.some((range) => holdsKind(text.slice(...range), asked.kind, question))) {
-        return { verdict: 'answer', chosen: rank, focus };
+    const found = focuses.findIndex((focus, rank) => (rank === 0 || asClose(focus, first)) && answers(rank));
+    if (found !== -1) {
+      let chosen = found;
+      for (let rank = found + 1; rank < focuses.length; rank++) {
+        if (closer(focuses[rank] as Focus, focuses[chosen] as Focus) && answers(rank)) chosen = rank;
       }
+      return { verdict: 'answer', chosen, focus: focuses[chosen] };
     }
   }
-  const onSubject = closeness === 'answers' || closeness === 'on-subject' || (first?.coverage ?? 0) >= RELATED_COVERAGE;
+  const onSubject =
+    closeness === 'answers' ||
+    (closeness === 'on-subject' && (first?.cosine ?? 0) >= unrelatedCeiling) ||
+    (first?.coverage ?? 0) >= RELATED_COVERAGE;
   return { verdict: first !== undefined && onSubject ? 'related' : 'none', chosen: 0, focus: first };
 }

@@ -51,6 +51,8 @@ export type Closeness = 'answers' | 'on-subject' | 'unsure' | 'unrelated';
 export interface HybridRanking {
   readonly ranking: ScoredPassage[];
   readonly closeness: Closeness;
+  /** The model's similarity under which a sentence is not about the question (EmbeddingModel.unrelatedCeiling). */
+  readonly unrelatedCeiling: number;
   /** A passage's sentence closest in meaning to the question, as a range of its text. */
   closestSentence(passage: number): TextRange;
   /** Each sentence of a passage with its similarity in meaning to the question. */
@@ -142,6 +144,7 @@ export class SemanticSearch {
     return {
       ranking: fuse(lexical, dense, this.#fusion, limit),
       closeness: closenessOf(dense.closest, this.#model),
+      unrelatedCeiling: this.#model.unrelatedCeiling,
       closestSentence: (passage) => this.#vectors.closestSentence(passage, questionVector),
       sentenceSimilarities: (passage) => this.#vectors.sentenceSimilarities(passage, questionVector),
     };

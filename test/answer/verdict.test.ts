@@ -33,6 +33,7 @@ describe('what a question asks for', () => {
     expect(holdsKind('a 24-year-old woman was murdered in 2014', 'time', 'When was she murdered?')).toBe(true);
     expect(holdsKind('she was murdered during a crackdown', 'time', 'When was she murdered?')).toBe(false);
     expect(holdsKind('Mariana Popa was murdered in 2014', 'agent', 'Who murdered Mariana Popa?')).toBe(false);
+    expect(holdsKind("the Mayor's unique role as London's face", 'agent', 'Who won the London mayoral election?')).toBe(false);
     expect(holdsKind('a trial costing £20,000', 'amount', 'How much does the trial cost?')).toBe(true);
     expect(holdsKind('Tel 020 7520 1710', 'phone', 'What is their phone number?')).toBe(true);
     expect(holdsKind('call police on 101 or 999 in an emergency', 'phone', 'What number do I call?')).toBe(true);
@@ -105,11 +106,30 @@ describe('verdicts on the seed sources', () => {
       // Fines are spoken of, a year is given, but no amount.
       expect((await library.answer('How much is the on-the-spot fine under the Redbridge PSPO?')).verdict).toBe('related');
     }
+    // A number and a name stand near the drop-in's name, but nothing counts its staff or names the commissioner.
+    expect((await hybrid.answer('How many staff work at Women at the Well?')).verdict).toBe('related');
+    expect((await hybrid.answer('Who is the Metropolitan Police Commissioner the Mayor should hold to account?')).verdict).toBe(
+      'related',
+    );
+    // His name and "work" stand beside another body's name, in a sentence about something else.
+    expect((await hybrid.answer('Which university does Dr Nick Mai work at?')).verdict).toBe('related');
     const byWords = await lexical.answer('How many walk-ups are there in Soho?');
     expect(byWords).toMatchObject({ verdict: 'related', answered: false, reason: 'not-focused' });
   });
 
+  it('answers from a lower-ranked passage as close in meaning that holds what the best-ranked one lacks', async () => {
+    const answer = await hybrid.answer('When is the London mayoral election?');
+    expect(answer.verdict).toBe('answer');
+    expect(answer.results[0]?.quote).toContain('2 May');
+    // The passage ranked second holds more of the question, and closer in meaning, than the one ranked first.
+    const better = await hybrid.answer('How would the ECP like prostitution to end, if not by more police powers?');
+    expect(better.verdict).toBe('answer');
+    expect(better.results[0]?.text).toContain('abolish it by giving women economic alternatives');
+  });
+
   it('finds nothing relevant for a question off the sources’ subjects, in both modes', async () => {
+    // It shares "police" with the sources, and some sentence is close in meaning, but not the passage it would show.
+    expect((await hybrid.answer('In chess, what does it mean to police the centre with your pawns?')).verdict).toBe('none');
     for (const library of [lexical, hybrid]) {
       expect((await library.answer('What is the weather in Leeds?')).verdict).toBe('none');
       expect((await library.answer('How long should I boil an egg?')).verdict).toBe('none');
