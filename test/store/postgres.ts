@@ -24,6 +24,7 @@ async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
     throw new Error(
       `These tests need PostgreSQL, and none answers at ${SERVER_URL.replace(/\/\/[^@/]*@/, '//')} ` +
         `(${(error as Error).message}). Start one (see the README, "Several instances") or set TEST_DATABASE_URL.`,
+      { cause: error },
     );
   }
   try {
