@@ -2,11 +2,13 @@
  * Two `npm run serve` instances behind a round-robin balancer, sharing one PostgreSQL database, each with its own copy
  * of the data folder, as a deployment on several machines runs them.
  */
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { APIMessage } from 'discord-api-types/v10';
 import { startEmulator, type DiscordEmulator } from '../discord/emulator/index.js';
+import { option, shown } from '../discord/harness.js';
 import { createTestDatabase, type TestDatabase } from '../store/postgres.js';
 import { startRoundRobin, type RoundRobin } from './round-robin.js';
 import { startServe, type ServeProcess } from './serve-process.js';
@@ -66,6 +68,48 @@ describe('several instances sharing PostgreSQL', () => {
     await expect.poll(() => Promise.all(instances.map(sourceCount)), { timeout: 30_000 }).toEqual(before.map((count) => count + 1));
     // Each instance reindexed once: the one that received the command, and the other when told.
     for (const instance of instances) expect(instance.stdout().match(/"msg":"sources reindexed"/g)).toHaveLength(1);
+  });
+});
+
+describe('one state for several instances', () => {
+  it('tracks a pin made through one instance once, and edits it once after its source changes', async () => {
+    const ask = await emulator.slashCommand('ask', [option('question', 'Who is Laura Watson?')]);
+    await ask.response();
+    const answer = ask.replyMessage() as APIMessage;
+    const press = await emulator.button(answer, 'pin', { as: emulator.users.moderator });
+    await press.waitForCalls(2);
+    expect(emulator.pins()).toContain(answer.id);
+
+    // The quoted passage, corrected in both instances' copies of the folder, then /reindex through the balancer.
+    const file = answer.embeds[0]?.description?.match(/([\w\\.-]+\.txt)/)?.[1]?.replaceAll('\\', '') ?? '';
+    expect(file).not.toBe('');
+    for (const folder of folders) {
+      const text = await readFile(path.join(folder, file), 'utf8');
+      await writeFile(path.join(folder, file), text.replace('Laura Watson', 'L. Watson'));
+    }
+    const edits = () =>
+      emulator.requests.filter(({ method, path: route }) => method === 'PATCH' && route.endsWith(`/messages/${answer.id}`));
+    await (await emulator.slashCommand('reindex', [], { as: emulator.users.admin })).waitForCalls(2, 30_000);
+    await expect.poll(() => edits().length, { timeout: 15_000 }).toBe(1);
+    expect(shown(emulator.message(answer.id)?.embeds[1])).toContain('The source has changed since this answer was pinned');
+    // Both instances checked the pin: the second found it edited already.
+    await expect
+      .poll(() => instances.every((instance) => /"msg":"pinned answers checked"/.test(instance.stdout())), { timeout: 15_000 })
+      .toBe(true);
+    expect(edits()).toHaveLength(1);
+  });
+
+  it('/gaps on either instance lists the questions asked on both', async () => {
+    const questions = ['What is the capital of Peru?', 'How tall is Mount Everest?', 'Who won the 1966 World Cup?', 'What is the boiling point of iron?'];
+    // Round robin: the questions alternate between the two instances.
+    const before = [...balancer.received];
+    for (const question of questions) await (await emulator.slashCommand('ask', [option('question', question)])).response();
+    expect(balancer.received.map((count, index) => count - (before[index] ?? 0))).toEqual([2, 2]);
+    for (let round = 0; round < 2; round++) {
+      const gaps = await (await emulator.slashCommand('gaps', [], { as: emulator.users.admin })).response();
+      const listed = shown(gaps.data.embeds[0]);
+      for (const question of questions) expect(listed).toContain(question.replace(/\?$/, ''));
+    }
   });
 });
 
