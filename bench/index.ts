@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- --quick] [--only quality|speed|discord|semantic|verdicts|formats|pins] [--beir DIR] [--out FILE]`
+ * `npm run bench [-- --quick] [--only quality|speed|discord|semantic|verdicts|formats|pins|instances] [--beir DIR]
+ *   [--out FILE]`
  *
  * Measures citebot where its users feel it — retrieval quality against BEIR and its peers, speed and memory at scale,
- * latency end to end through Discord, and sources in other formats — and prints markdown tables. A full run of every
- * part writes them to bench/RESULTS.md; any other run writes .cache/bench/results.md, unless --out names another file.
+ * latency end to end through Discord, sources in other formats, pinned answers after a reload, and several instances
+ * on one PostgreSQL — and prints markdown tables. A full run of every part writes them to bench/RESULTS.md; any other run writes .cache/bench/results.md, unless --out names another file.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -19,8 +20,9 @@ import { measureQuality } from './quality.js';
 import { measureScale } from './scale.js';
 import { measureSemantic } from './semantic.js';
 import { measureVerdicts } from './verdicts.js';
+import { measureInstances } from './instances.js';
 
-const PARTS = ['quality', 'speed', 'discord', 'semantic', 'verdicts', 'formats', 'pins'] as const;
+const PARTS = ['quality', 'speed', 'discord', 'semantic', 'verdicts', 'formats', 'pins', 'instances'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `npm run bench [-- options]
@@ -28,9 +30,11 @@ const USAGE = `npm run bench [-- options]
   --quick          a small version of each part (well under a minute)
   --only PART      one part: quality, speed, discord, semantic (hybrid search beside lexical; the first full run
                    reads BEIR for meaning, which takes about half an hour on two cores; later runs reuse the vectors),
-                   verdicts (answer / related / none by kind of question) or formats (the seeds as PDF, HTML, Word and
-                   Markdown: dev questions, PDF pages, reading speed) or pins (a reload with 250 pinned answers
-                   across 5 channels, half of them changed: time to the last edit, REST calls, 429s)
+                   verdicts (answer / related / none by kind of question), formats (the seeds as PDF, HTML, Word and
+                   Markdown: dev questions, PDF pages, reading speed), pins (a reload with 250 pinned answers
+                   across 5 channels, half of them changed: time to the last edit, REST calls, 429s) or instances
+                   (/ask through one and through two instances sharing PostgreSQL, and /reindex reaching both; needs
+                   PostgreSQL, see TEST_DATABASE_URL)
   --beir DIR       the folder holding BEIR's scifact/ and nfcorpus/ (default: BEIR_DIR, else ../shared/bench)
   --out FILE       where to write the results (default: bench/RESULTS.md for a full run of every part,
                    else .cache/bench/results.md)`;
@@ -91,6 +95,7 @@ async function main(): Promise<void> {
     verdicts: () => measureVerdicts({ dataDir, devQuestionsFile, quick }),
     formats: () => measureFormats({ dataDir, devQuestionsFile, quick }),
     pins: () => measurePins({ quick }),
+    instances: () => measureInstances({ dataDir, devQuestionsFile, quick }),
   };
   const loadStart = loadAverage();
   const header = [

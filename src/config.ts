@@ -53,6 +53,8 @@ export interface StorageSettings {
   readonly recordQuestions: boolean;
   /** RECORD_DAYS: how long a recorded question is kept, in days; default 30, range 1–3,650. */
   readonly recordDays: number;
+  /** Set with DATABASE_URL: PostgreSQL instead of the SQLite file, shared by several instances. */
+  readonly postgres?: PostgresSettings;
 }
 
 export const DEFAULT_DATABASE_PATH = '.data/citebot.sqlite';
@@ -80,7 +82,7 @@ export interface BotConfig extends CoreConfig {
   readonly answerCooldown: AnswerCooldownSettings | undefined;
   /** RELOAD_DEBOUNCE_MS: quiet time after a change in the data folder before the sources are read again. */
   readonly reloadDebounceMs: number;
-  /** CONNECT_RETRY_SECONDS: how long start-up keeps trying to reach Discord over a failing network before it gives up. */
+  /** CONNECT_RETRY_SECONDS: how long start-up keeps trying to reach Discord (and the database) before it gives up. */
   readonly connectRetrySeconds: number;
   /**
    * SHARDS: the shard ids of this process, set by discord.js's ShardingManager (`npm run start:sharded`) in the
@@ -116,6 +118,20 @@ export interface ServeConfig extends CoreConfig {
   readonly rateLimit: RateLimitSettings | undefined;
   readonly storage: StorageSettings;
 }
+
+/**
+ * PostgreSQL, when several instances share one state (DATABASE_URL); without it, the state is in SQLite in one file.
+ */
+export interface PostgresSettings {
+  /** DATABASE_URL: `postgres://user:password@host:5432/database`. Never logged whole: the password stays out. */
+  readonly url: string;
+  /** DATABASE_POOL_SIZE: connections each instance keeps open to it, 1–100, default 10. */
+  readonly poolSize: number;
+  /** CONNECT_RETRY_SECONDS: how long start-up keeps trying to reach it before giving up. */
+  readonly connectRetrySeconds: number;
+}
+
+export const DEFAULT_DATABASE_POOL_SIZE = 10;
 
 /** At most `requests` requests per address in each `windowSeconds`. */
 export interface RateLimitSettings {
@@ -216,6 +232,7 @@ export function loadStorageSettings(env: Env = process.env, cwd = process.cwd())
     databasePath: path.resolve(cwd, optional(env, 'DATABASE_PATH') ?? DEFAULT_DATABASE_PATH),
     recordQuestions: flag(env, 'RECORD_QUESTIONS', true, '1 records the questions the sources did not answer, 0 does not'),
     recordDays: integer(env, 'RECORD_DAYS', DEFAULT_RECORD_DAYS, 1, 3650, 'days a recorded question is kept'),
+    postgres: postgres(env),
   };
 }
 
@@ -265,6 +282,45 @@ export function loadCoreConfig(env: Env = process.env, cwd = process.cwd()): Cor
     search: searchSettings(env),
     webRefreshMs: webRefreshMinutes * 60_000,
   };
+}
+
+function connectRetrySeconds(env: Env): number {
+  return integer(
+    env,
+    'CONNECT_RETRY_SECONDS',
+    DEFAULT_CONNECT_RETRY_SECONDS,
+    0,
+    3600,
+    'seconds to keep trying to reach Discord and the database at start-up',
+  );
+}
+
+function postgres(env: Env): PostgresSettings | undefined {
+  const url = optional(env, 'DATABASE_URL');
+  if (url === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || !['postgres:', 'postgresql:'].includes(parsed.protocol) || parsed.hostname === '') {
+    throw new ConfigError(
+      'DATABASE_URL must be a PostgreSQL address such as postgres://citebot:secret@127.0.0.1:5432/citebot, ' +
+        'or empty to keep the data in SQLite (DATABASE_PATH).',
+    );
+  }
+  return {
+    url,
+    poolSize: integer(env, 'DATABASE_POOL_SIZE', DEFAULT_DATABASE_POOL_SIZE, 1, 100, 'connections to PostgreSQL per instance'),
+    connectRetrySeconds: connectRetrySeconds(env),
+  };
+}
+
+/** Where a database is, for the log and for messages: its address without the user name and password. */
+export function databaseLocation(url: string): string {
+  const { host, pathname } = new URL(url);
+  return `${host}${pathname}`;
 }
 
 function logLevel(env: Env): LogLevel {
@@ -343,14 +399,7 @@ export function loadBotConfig(env: Env = process.env, cwd = process.cwd()): BotC
     apiUrl: httpUrl(env, 'DISCORD_API_URL', 'http://127.0.0.1:8080/api'),
     answerCooldown: answerCooldown(env),
     reloadDebounceMs: integer(env, 'RELOAD_DEBOUNCE_MS', DEFAULT_RELOAD_DEBOUNCE_MS, 0, 60_000, 'milliseconds'),
-    connectRetrySeconds: integer(
-      env,
-      'CONNECT_RETRY_SECONDS',
-      DEFAULT_CONNECT_RETRY_SECONDS,
-      0,
-      3600,
-      'seconds to keep trying to reach Discord at start-up',
-    ),
+    connectRetrySeconds: connectRetrySeconds(env),
     managedShards: managedShards(env),
     storage: loadStorageSettings(env, cwd),
   };

@@ -1,11 +1,13 @@
 /** `npm start`: the Discord bot, in one process; `npm run start:sharded` runs several of it (src/shard.ts). */
 import { DataFolderError } from './corpus/load.js';
 import { startBot, TokenRejectedError, type Bot } from './discord/bot.js';
-import { DiscordUnreachableError, whenReachable } from './discord/reach.js';
+import { DatabaseUnreachableError, DiscordUnreachableError, whenReachable } from './reach.js';
 import { botConfigOrExit, EXIT_CONFIG, EXIT_CRASH, exitWith } from './exit.js';
 import { createLogger } from './log.js';
 import { openLiveSources, type LiveSources } from './live-sources.js';
 import { openStore, pruneOldQuestions } from './store/open.js';
+import { DatabaseRefusedError, reindexWithOtherInstances, whenDatabaseReachable } from './store/instances.js';
+import type { ReindexSignal } from './store/reindex-signal.js';
 
 const config = botConfigOrExit();
 
@@ -18,6 +20,17 @@ process.on('uncaughtException', (error) => {
   process.exit(EXIT_CRASH);
 });
 
+// Before the sources, which may take long to index: a database that cannot be used is reported at once.
+const { postgres } = config.storage;
+if (postgres) {
+  try {
+    await whenDatabaseReachable(postgres, logger);
+  } catch (error) {
+    if (error instanceof DatabaseUnreachableError || error instanceof DatabaseRefusedError) exitWith(error.message, EXIT_CONFIG);
+    throw error;
+  }
+}
+
 let sources: LiveSources;
 try {
   sources = await openLiveSources(config, logger);
@@ -26,6 +39,7 @@ try {
   throw error;
 }
 const { live } = sources;
+const reindexSignal: ReindexSignal | undefined = postgres && (await reindexWithOtherInstances(postgres, live, logger));
 
 // A database that cannot be used is one warning: the bot answers without what it stores.
 const store = await openStore(config.storage, logger);
@@ -39,6 +53,7 @@ try {
         onFatal: (error) => exitWith(error.message, EXIT_CONFIG),
         ...(store && { store }),
         recording: config.storage,
+        announceReindex: reindexSignal?.announce,
       }),
     config.connectRetrySeconds * 1000,
     logger,
@@ -57,8 +72,7 @@ function shutDown(reason: string): void {
   logger.info({ reason }, 'shutting down');
   sources.close();
   stopPruning();
-  void bot
-    .stop()
+  void Promise.all([bot.stop(), reindexSignal?.close()])
     .then(() => store?.close())
     .then(() => process.exit(0));
 }

@@ -8,6 +8,9 @@ import { HttpServer } from './http/server.js';
 import { createLogger } from './log.js';
 import { openLiveSources, type LiveSources } from './live-sources.js';
 import { openStore, pruneOldQuestions } from './store/open.js';
+import { DatabaseRefusedError, reindexWithOtherInstances, whenDatabaseReachable } from './store/instances.js';
+import { DatabaseUnreachableError } from './reach.js';
+import type { ReindexSignal } from './store/reindex-signal.js';
 
 const config = serveConfigOrExit();
 const logger = createLogger(config.logLevel);
@@ -31,6 +34,17 @@ logger.info(
   'listening',
 );
 
+// Before the sources, which may take long to index: a database that cannot be used is reported at once.
+const { postgres } = config.storage;
+if (postgres) {
+  try {
+    await whenDatabaseReachable(postgres, logger);
+  } catch (error) {
+    if (error instanceof DatabaseUnreachableError || error instanceof DatabaseRefusedError) exitWith(error.message, EXIT_CONFIG);
+    throw error;
+  }
+}
+
 let sources: LiveSources;
 try {
   sources = await openLiveSources(config, logger);
@@ -41,7 +55,8 @@ try {
 // A database that cannot be used is one warning: the server answers without what it stores.
 const store = await openStore(config.storage, logger);
 const stopPruning = store ? pruneOldQuestions(store, config.storage, logger) : () => {};
-server.serveFrom(sources.live, store);
+const reindexSignal: ReindexSignal | undefined = postgres && (await reindexWithOtherInstances(postgres, sources.live, logger));
+server.serveFrom(sources.live, store, reindexSignal?.announce);
 
 let stopping = false;
 function shutDown(reason: string): void {
@@ -50,8 +65,7 @@ function shutDown(reason: string): void {
   logger.info({ reason }, 'shutting down');
   sources.close();
   stopPruning();
-  void server
-    .close()
+  void Promise.all([server.close(), reindexSignal?.close()])
     .then(() => store?.close())
     .then(() => process.exit(0));
 }

@@ -59,6 +59,28 @@ describe('what the bot keeps', () => {
   });
 });
 
+describe('several instances on one PostgreSQL', () => {
+  it('takes DATABASE_URL with a pool of 10 connections, or DATABASE_POOL_SIZE', () => {
+    const url = 'postgres://citebot:secret@db.internal:5432/citebot';
+    expect(loadServeConfig({ DATABASE_URL: url }).storage.postgres).toEqual({ url, poolSize: 10, connectRetrySeconds: 120 });
+    expect(loadBotConfig({ ...TOKEN, DATABASE_URL: url, DATABASE_POOL_SIZE: '3', CONNECT_RETRY_SECONDS: '5' }).storage.postgres).toEqual({
+      url,
+      poolSize: 3,
+      connectRetrySeconds: 5,
+    });
+    expect(loadServeConfig({ DATABASE_URL: '' }).storage.postgres).toBeUndefined();
+  });
+
+  it('says what to set when DATABASE_URL is not a PostgreSQL address, or the pool size is out of range', () => {
+    for (const wrong of ['mysql://localhost/citebot', 'citebot.sqlite', 'postgres://']) {
+      expect(() => loadServeConfig({ DATABASE_URL: wrong })).toThrow(
+        /^DATABASE_URL must be a PostgreSQL address such as postgres:\/\/citebot:secret@127\.0\.0\.1:5432\/citebot, or empty to keep the data in SQLite \(DATABASE_PATH\)\.$/,
+      );
+    }
+    expect(() => loadServeConfig({ DATABASE_URL: 'postgres://db/citebot', DATABASE_POOL_SIZE: '0' })).toThrow(/^DATABASE_POOL_SIZE must be a whole number from 1 to 100/);
+  });
+});
+
 describe('shards given by the sharding manager', () => {
   it('are read from SHARDS, as discord.js sets it for the processes it starts', () => {
     expect(loadBotConfig(TOKEN).managedShards).toBeUndefined();

@@ -52,6 +52,8 @@ export interface StartOptions {
   readonly store?: Store;
   /** Whether and how long unanswered questions are recorded; not recorded when absent. */
   readonly recording?: Pick<StorageSettings, 'recordQuestions' | 'recordDays'>;
+  /** With bots sharing a database: tells the others of a /reindex. */
+  readonly announceReindex?: () => Promise<void>;
 }
 
 export interface Bot {
@@ -208,6 +210,7 @@ export async function startBot(
     logger,
     ...(options.store && { store: options.store }),
     ...(options.recording && { recording: options.recording }),
+    announceReindex: options.announceReindex,
   };
   const client = createClient(settings, services, options.clientOptions);
   // login() resolves before the first GUILD_CREATE; the bot is only ready to pin once ClientReady fires.

@@ -191,10 +191,11 @@ export class HttpServer {
   /**
    * Starts answering from `live`: /healthz turns 200, and every reload is counted. With `store`, Discord's
    * interactions get tracked pins, recorded questions, /gaps and votes, and pinned answers are checked after every
-   * reload (with the bot's token: the interaction's has expired by then).
+   * reload (with the bot's token: the interaction's has expired by then). `announceReindex` tells the other instances
+   * sharing this one's database of a /reindex.
    */
-  serveFrom(live: LiveLibrary, store?: Store): void {
-    const shared = { live, sourceBaseUrl: this.#settings.sourceBaseUrl, logger: this.#logger };
+  serveFrom(live: LiveLibrary, store?: Store, announceReindex?: () => Promise<void>): void {
+    const shared = { live, sourceBaseUrl: this.#settings.sourceBaseUrl, logger: this.#logger, announceReindex };
     const storage = this.#settings.storage;
     this.#services = {
       discord: {

@@ -47,6 +47,8 @@ export interface SharedServices {
   readonly recording?: Pick<StorageSettings, 'recordQuestions' | 'recordDays'>;
   /** Told of every interaction once it is handled (the HTTP server's metrics). */
   readonly onHandled?: (handled: HandledInteraction) => void;
+  /** With instances sharing a database: tells the others to reindex too (they read their own data folders). */
+  readonly announceReindex?: () => Promise<void>;
 }
 
 /** How the log line of an interaction ends up. */
@@ -193,7 +195,10 @@ export async function handleInteraction(
   const { live, cooldown, sourceBaseUrl, logger, store, recording } = services;
   const context: HandlerContext = {
     library: live.current,
-    reindex: () => live.reload('/reindex'),
+    reindex: () => {
+      void services.announceReindex?.();
+      return live.reload('/reindex');
+    },
     sourceBaseUrl,
     logger,
     store,

@@ -7,7 +7,7 @@
  *   the source has changed is added, with a button that shows the current answer to the same question.
  * Written once for both transports, against the MessageEditor port.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ButtonStyle, RESTJSONErrorCodes, type APIEmbed } from 'discord-api-types/v10';
@@ -32,6 +32,14 @@ export const CURRENT_ANSWER_CUSTOM_ID = 'current';
  * (topics/rate-limits.mdx), with room left for pins, replies' edits and the lists of pins. Range 1–50.
  */
 const EDITS_PER_SECOND = 40;
+/**
+ * How long this instance's claim on a pin it is editing runs (several instances on one database check the same pins):
+ * longer than an edit can wait in the REST queue under Discord's rate limits, so that a claim lapses only when its
+ * instance died. Range: a few seconds up to minutes.
+ */
+const CLAIM_MS = 60_000;
+/** How often pins another instance is editing are looked at again, until it has edited them or its claims lapse. */
+const HELD_RECHECK_MS = 1_000;
 /** Amber: a warning, distinct from the answer's blue. */
 const NOTICE_COLOUR = 0xd69e2e;
 
@@ -178,7 +186,8 @@ function changedMessage(pinned: PinnedMessage): PinnedMessage {
 /** One edit to send, and the channel whose rate limit it counts against. */
 interface Edit {
   readonly channelId: string;
-  send(): Promise<void>;
+  /** False when another instance is editing the pin: look again later. */
+  send(): Promise<boolean>;
 }
 
 /**
@@ -215,6 +224,8 @@ export interface PinCheckReport {
   readonly unpinned: number;
   /** Edits that failed for another reason: tried again after the next reload. */
   readonly failed: number;
+  /** Pins another instance on the same database edited (or was editing when this check gave up waiting). */
+  readonly editedElsewhere: number;
 }
 
 export interface PinTrackerOptions {
@@ -224,11 +235,15 @@ export interface PinTrackerOptions {
   readonly logger: Logger;
   /** Whether this process looks after the pin (a shard: only the servers it serves); every pin when absent. */
   readonly owns?: (pin: TrackedPin) => boolean;
+  /** How long a claim on a pin being edited runs before another instance may take it; default CLAIM_MS. */
+  readonly claimMs?: number;
 }
 
 /** Checks the tracked pins after each reload, one check at a time, and stops tracking pins taken down. */
 export class PinTracker {
   readonly #options: PinTrackerOptions;
+  /** This tracker's name on its claims. */
+  readonly #holder = randomUUID();
   #queue: Promise<unknown> = Promise.resolve();
   readonly #waitingChannels = new Map<string, Promise<number>>();
 
@@ -301,7 +316,16 @@ export class PinTracker {
     let changed = 0;
     let failed = 0;
     let gone = 0;
-    const send = async (pin: TrackedPin, message: PinnedMessage, after: () => Promise<void>) => {
+    let editedElsewhere = 0;
+    const claimMs = this.#options.claimMs ?? CLAIM_MS;
+    /** Edits unless another instance has, or is editing it (then resolves to false: look again later). */
+    const send = async (pin: TrackedPin, message: PinnedMessage, after: () => Promise<void>): Promise<boolean> => {
+      const claim = await store.claimPin(pin.messageId, pin.message, this.#holder, claimMs);
+      if (claim === 'held') return false;
+      if (claim === 'handled') {
+        editedElsewhere++;
+        return true;
+      }
       try {
         await editor.editMessage(pin.channelId, pin.messageId, message satisfies OutgoingMessage);
         await after();
@@ -311,12 +335,14 @@ export class PinTracker {
           await store.untrackPins([pin.messageId]);
         } else {
           failed++;
+          await store.releasePin(pin.messageId, this.#holder);
           logger.warn(
             { err: error, channelId: pin.channelId, messageId: pin.messageId },
             'could not edit a pinned answer; it is tried again after the next reload',
           );
         }
       }
+      return true;
     };
     for (const pin of stillTracked) {
       // A pin already marked changed keeps its notice: the quote is the record of what was pinned.
@@ -339,15 +365,25 @@ export class PinTracker {
     // Notices are queued first: they are what members must see soon; quiet citation fixes follow. Edits start evenly
     // spaced, below Discord's limit on all of a bot's requests, so that they never meet it (a burst of 429s) and leave
     // room for the bot's other requests; each channel's edits then wait their turn in its bucket of the REST queue.
-    const sent: Promise<void>[] = [];
+    const sent: Promise<boolean>[] = [];
     const started = performance.now();
-    for (const [index, edit] of [...roundRobin(notices), ...roundRobin(quiet)].entries()) {
+    const ordered = [...roundRobin(notices), ...roundRobin(quiet)];
+    for (const [index, edit] of ordered.entries()) {
       const wait = started + (index * 1000) / EDITS_PER_SECOND - performance.now();
       if (wait > 0) await sleep(wait);
       sent.push(edit.send());
     }
-    await Promise.all(sent);
-    const report = { checked: stillTracked.length, moved, changed, unpinned: unpinned + gone, failed };
+    // Pins another instance is editing are looked at until it has (or its claim lapsed, and this one edits them).
+    const done = await Promise.all(sent);
+    let held = ordered.filter((_, index) => !done[index]);
+    const giveUpAt = performance.now() + 2 * claimMs;
+    while (held.length > 0 && performance.now() < giveUpAt) {
+      await sleep(HELD_RECHECK_MS);
+      const doneNow = await Promise.all(held.map((edit) => edit.send()));
+      held = held.filter((_, index) => !doneNow[index]);
+    }
+    editedElsewhere += held.length;
+    const report = { checked: stillTracked.length, moved, changed, unpinned: unpinned + gone, failed, editedElsewhere };
     if (tracked.length > 0) logger.info(report, 'pinned answers checked');
     return report;
   }

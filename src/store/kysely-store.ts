@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type {
   PassageVotes,
+  PinClaim,
   PinStatus,
   QuotePlace,
   RecordedQuestion,
@@ -31,6 +32,9 @@ interface PinsTable {
   message: string;
   status: string;
   pinned_at: Millis;
+  /** Which instance is editing the pin, until when: null when none is. */
+  claimed_by: string | null;
+  claimed_until: Millis | null;
 }
 
 interface QuestionsTable {
@@ -117,6 +121,8 @@ export class KyselyStore implements Store {
       message: pin.message,
       status: pin.status,
       pinned_at: pin.pinnedAt.getTime(),
+      claimed_by: null,
+      claimed_until: null,
     };
     await this.#db
       .insertInto('pins')
@@ -133,8 +139,32 @@ export class KyselyStore implements Store {
   async updatePin(messageId: string, change: Pick<TrackedPin, 'place' | 'message' | 'status'>): Promise<void> {
     await this.#db
       .updateTable('pins')
-      .set({ ...placeColumns(change.place), message: change.message, status: change.status })
+      .set({ ...placeColumns(change.place), message: change.message, status: change.status, claimed_by: null, claimed_until: null })
       .where('message_id', '=', messageId)
+      .execute();
+  }
+
+  async claimPin(messageId: string, seenMessage: string, holder: string, holdMs: number): Promise<PinClaim> {
+    const now = Date.now();
+    // One statement: of instances claiming at once, the database lets exactly one update the row.
+    const { numUpdatedRows } = await this.#db
+      .updateTable('pins')
+      .set({ claimed_by: holder, claimed_until: now + holdMs })
+      .where('message_id', '=', messageId)
+      .where('message', '=', seenMessage)
+      .where((row) => row.or([row('claimed_until', 'is', null), row('claimed_until', '<', now), row('claimed_by', '=', holder)]))
+      .executeTakeFirst();
+    if (numUpdatedRows > 0n) return 'claimed';
+    const current = await this.#db.selectFrom('pins').select('message').where('message_id', '=', messageId).executeTakeFirst();
+    return current?.message === seenMessage ? 'held' : 'handled';
+  }
+
+  async releasePin(messageId: string, holder: string): Promise<void> {
+    await this.#db
+      .updateTable('pins')
+      .set({ claimed_by: null, claimed_until: null })
+      .where('message_id', '=', messageId)
+      .where('claimed_by', '=', holder)
       .execute();
   }
 

@@ -60,6 +60,14 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Several instances on one database check the same pins after a reload: a claim says which one edits a pin, and
+  // until when (an instance that dies while holding one lets it lapse).
+  '2026-12-06-02-pin-claims': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('pins').addColumn('claimed_by', 'text').execute();
+      await db.schema.alterTable('pins').addColumn('claimed_until', 'bigint').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -1,10 +1,11 @@
 /** The store the bot runs with, or none: a database that cannot be used costs the features below, never the answers. */
-import type { StorageSettings } from '../config.js';
+import { databaseLocation, type StorageSettings } from '../config.js';
 import type { Logger } from '../log.js';
+import { openPostgresStore } from './postgres.js';
 import { openSqliteStore } from './sqlite.js';
 import type { Store } from './store.js';
 
-/** Why the database could not be used, in a few words: SQLite's own message, without a stack. */
+/** Why the database could not be used, in a few words: the database's own message, without a stack. */
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -14,16 +15,19 @@ function reasonOf(error: unknown): string {
  * warning that says what is lost and what to do, and resolves to undefined: the bot goes on answering.
  */
 export async function openStore(settings: StorageSettings, logger: Logger): Promise<Store | undefined> {
+  const { postgres } = settings;
+  const database = postgres ? databaseLocation(postgres.url) : settings.databasePath;
   try {
-    const store = await openSqliteStore(settings.databasePath);
-    logger.info({ database: settings.databasePath }, 'database opened');
+    const store = postgres ? await openPostgresStore(postgres) : await openSqliteStore(settings.databasePath);
+    logger.info({ database }, 'database opened');
     return store;
   } catch (error) {
+    const fix = postgres ? 'Check DATABASE_URL and the database' : 'Fix or move the file (or set DATABASE_PATH)';
     logger.warn(
-      { database: settings.databasePath, reason: reasonOf(error) },
-      `The database ${settings.databasePath} cannot be used (${reasonOf(error)}). The bot answers questions as usual, ` +
+      { database, reason: reasonOf(error) },
+      `The database ${database} cannot be used (${reasonOf(error)}). The bot answers questions as usual, ` +
         'but pinned answers are not kept up to date, unanswered questions are not recorded, /gaps and the ' +
-        'Helpful / Not helpful buttons are unavailable. Fix or move the file (or set DATABASE_PATH) and restart.',
+        `Helpful / Not helpful buttons are unavailable. ${fix} and restart.`,
     );
     return undefined;
   }

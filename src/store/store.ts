@@ -74,13 +74,27 @@ export interface PassageVotes {
   readonly lastVotedAt: Date;
 }
 
+/**
+ * What claiming a pinned answer for an edit found: `claimed`, this instance edits it; `handled`, it changed since it was
+ * read, or is no longer tracked (another instance edited or let go of it); `held`, another instance is editing it.
+ */
+export type PinClaim = 'claimed' | 'handled' | 'held';
+
 export interface Store {
   /** Starts tracking a pinned answer (again, if it was tracked before). */
   trackPin(pin: TrackedPin): Promise<void>;
   /** Every pinned answer tracked. */
   trackedPins(): Promise<TrackedPin[]>;
-  /** Changes what is kept of a tracked pin after its message was edited. */
+  /** Changes what is kept of a tracked pin after its message was edited, and lets go of any claim on it. */
   updatePin(messageId: string, change: Pick<TrackedPin, 'place' | 'message' | 'status'>): Promise<void>;
+  /**
+   * Claims a tracked pin for one edit, so that of several instances checking the same pins after a reload exactly one
+   * edits each. Succeeds when the pin's message is still `seenMessage` and no other holder's claim is running; the
+   * claim runs for `holdMs`, so that one held by an instance that died lapses and another can take the pin.
+   */
+  claimPin(messageId: string, seenMessage: string, holder: string, holdMs: number): Promise<PinClaim>;
+  /** Lets go of a claim without an edit (the edit failed; the next check tries again). */
+  releasePin(messageId: string, holder: string): Promise<void>;
   /** Stops tracking these answers (unpinned, or their message deleted). */
   untrackPins(messageIds: readonly string[]): Promise<void>;
 

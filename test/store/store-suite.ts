@@ -63,6 +63,27 @@ export function storeBehaviour(name: string, factory: StoreFactory): void {
       ]);
     });
 
+    it('lets exactly one holder claim a pin for an edit, until it is edited, let go, or the claim lapses', async () => {
+      const seen = pin('300000000000000001');
+      await store.trackPin(seen);
+      const claims = await Promise.all(['a', 'b', 'c'].map((holder) => store.claimPin(seen.messageId, seen.message, holder, 60_000)));
+      expect(claims.filter((claim) => claim === 'claimed')).toHaveLength(1);
+      expect(claims.filter((claim) => claim === 'held')).toHaveLength(2);
+      const holder = ['a', 'b', 'c'][claims.indexOf('claimed')] as string;
+      await store.releasePin(seen.messageId, 'someone else');
+      expect(await store.claimPin(seen.messageId, seen.message, 'd', 60_000)).toBe('held');
+      await store.releasePin(seen.messageId, holder);
+      expect(await store.claimPin(seen.messageId, seen.message, 'd', 60_000)).toBe('claimed');
+      await store.updatePin(seen.messageId, { place: seen.place, message: '{"edited":true}', status: 'changed' });
+      // Read before the edit: what it saw is no longer there, so another instance has done the work.
+      expect(await store.claimPin(seen.messageId, seen.message, 'e', 60_000)).toBe('handled');
+      expect(await store.claimPin(seen.messageId, '{"edited":true}', 'e', 1)).toBe('claimed');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(await store.claimPin(seen.messageId, '{"edited":true}', 'f', 60_000)).toBe('claimed');
+      await store.untrackPins([seen.messageId]);
+      expect(await store.claimPin(seen.messageId, '{"edited":true}', 'g', 60_000)).toBe('handled');
+    });
+
     it('records unanswered questions newest first, reads them back from a date, and forgets the old ones', async () => {
       const now = Date.now();
       const asked = (question: string, daysAgo: number) => ({
