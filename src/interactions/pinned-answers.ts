@@ -318,28 +318,31 @@ export class PinTracker {
     let gone = 0;
     let editedElsewhere = 0;
     const claimMs = this.#options.claimMs ?? CLAIM_MS;
-    /** Edits unless another instance has, or is editing it (then resolves to false: look again later). */
+    /**
+     * Edits unless another instance has, or is editing it (then resolves to false: look again later). Never rejects:
+     * a database or Discord failing in the middle of a check costs that pin's edit until the next reload, not the bot.
+     */
     const send = async (pin: TrackedPin, message: PinnedMessage, after: () => Promise<void>): Promise<boolean> => {
-      const claim = await store.claimPin(pin.messageId, pin.message, this.#holder, claimMs);
-      if (claim === 'held') return false;
-      if (claim === 'handled') {
-        editedElsewhere++;
-        return true;
-      }
+      const where = { channelId: pin.channelId, messageId: pin.messageId };
+      let claimed = false;
       try {
+        const claim = await store.claimPin(pin.messageId, pin.message, this.#holder, claimMs);
+        if (claim === 'held') return false;
+        if (claim === 'handled') {
+          editedElsewhere++;
+          return true;
+        }
+        claimed = true;
         await editor.editMessage(pin.channelId, pin.messageId, message satisfies OutgoingMessage);
         await after();
       } catch (error) {
-        if (GONE.has(discordErrorCode(error) ?? '')) {
+        if (claimed && GONE.has(discordErrorCode(error) ?? '')) {
           gone++;
-          await store.untrackPins([pin.messageId]);
+          await store.untrackPins([pin.messageId]).catch(() => undefined);
         } else {
           failed++;
-          await store.releasePin(pin.messageId, this.#holder);
-          logger.warn(
-            { err: error, channelId: pin.channelId, messageId: pin.messageId },
-            'could not edit a pinned answer; it is tried again after the next reload',
-          );
+          if (claimed) await store.releasePin(pin.messageId, this.#holder).catch(() => undefined);
+          logger.warn({ err: error, ...where }, 'could not edit a pinned answer; it is tried again after the next reload');
         }
       }
       return true;

@@ -127,4 +127,27 @@ describe('pinned answers checked by several instances at once', () => {
     expect(report.editedElsewhere).toBe(0);
     expect((await surviving.trackedPins()).every((pin) => pin.status === 'changed')).toBe(true);
   });
+
+  it('loses no more than the edits of a check when the database fails in the middle of it', async () => {
+    await rm(dir, { recursive: true, force: true });
+    dir = await mkdtemp(path.join(tmpdir(), 'citebot-claims-'));
+    const shared = await store();
+    for (const pin of await shared.trackedPins()) await shared.untrackPins([pin.messageId]);
+    const after = await pinThenChange(shared);
+    // The pins are read, then every claim fails, as when the connection to the database is lost.
+    const failing = new Proxy(shared, {
+      get: (target, key) =>
+        key === 'claimPin'
+          ? () => Promise.reject(new Error('Connection terminated unexpectedly'))
+          : (target[key as keyof Store] as (...args: unknown[]) => unknown).bind(target),
+    });
+    const edits: string[] = [];
+    const report = await new PinTracker({ store: failing, editor: editor(edits), sourceBaseUrl: undefined, logger }).check(after);
+    expect(report).toMatchObject({ changed: PINS, failed: PINS });
+    expect(edits).toEqual([]);
+    // Nothing was marked edited: the next check, with the database back, edits them all.
+    const again = await new PinTracker({ store: shared, editor: editor(edits), sourceBaseUrl: undefined, logger }).check(after);
+    expect(again.failed).toBe(0);
+    expect(edits).toHaveLength(PINS);
+  });
 });
