@@ -137,7 +137,7 @@ export function embedInWorkers(
 export class QuestionWorker {
   #started: Promise<Worker> | undefined;
   #nextRequest = 0;
-  readonly #waiting = new Map<number, { resolve(vector: Float32Array): void; reject(error: Error): void }>();
+  readonly #waiting = new Map<number, { resolve(vectors: Float32Array[]): void; reject(error: Error): void }>();
   /** Stop once no question waits: a library replaced by a reload still answers the questions it was asked. */
   #stopping = false;
 
@@ -150,15 +150,18 @@ export class QuestionWorker {
     this.#onEngine = onEngine;
   }
 
-  /** The text's vector; rejects when the worker fails. */
-  embed(text: string): Promise<Float32Array> {
+  /**
+   * The texts' vectors, in order, from one run of the model (several questions embedded together cost little more
+   * than one); rejects when the worker fails.
+   */
+  embed(texts: readonly string[]): Promise<Float32Array[]> {
     const request = this.#nextRequest++;
-    return new Promise<Float32Array>((resolve, reject) => {
+    return new Promise<Float32Array[]>((resolve, reject) => {
       this.#waiting.set(request, { resolve, reject });
       this.start().then(
         (worker) => {
           worker.ref();
-          worker.postMessage({ first: request, texts: [text] } satisfies BatchRequest);
+          worker.postMessage({ first: request, texts } satisfies BatchRequest);
         },
         (error: Error) => this.#settle(request, error),
       );
@@ -182,7 +185,7 @@ export class QuestionWorker {
           this.#onEngine(message);
           resolve(worker);
         }
-        else if (message.kind === 'vectors') this.#settle(message.first, message.vectors[0]);
+        else if (message.kind === 'vectors') this.#settle(message.first, message.vectors);
         else this.#settle(message.first, new Error(`embedding failed: ${message.message}`));
         if (this.#waiting.size > 0) return;
         worker.unref();
@@ -209,11 +212,11 @@ export class QuestionWorker {
     void started?.then((worker) => worker.terminate(), () => {});
   }
 
-  #settle(request: number, outcome: Float32Array | Error | undefined): void {
+  #settle(request: number, outcome: Float32Array[] | Error): void {
     const waiting = this.#waiting.get(request);
     if (waiting === undefined) return;
     this.#waiting.delete(request);
-    if (outcome instanceof Float32Array) waiting.resolve(outcome);
-    else waiting.reject(outcome ?? new Error('the embedding model returned no vector for the question'));
+    if (outcome instanceof Error) waiting.reject(outcome);
+    else waiting.resolve(outcome);
   }
 }

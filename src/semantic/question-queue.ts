@@ -6,23 +6,39 @@ import { QuestionWorker, type EngineReport } from './pool.js';
 /** Questions whose vectors are kept: the "Next match" and "Show source" buttons ask the same question again. */
 const REMEMBERED_QUESTIONS = 256;
 
-/** How long embedding a question takes before any has been timed: MiniLM's on two cores, measured (bench/semantic.ts). */
-const FIRST_GUESS_QUESTION_MS = 30;
+/** How long one run of the model takes before any has been timed: MiniLM's on two cores, measured (bench/semantic.ts). */
+const FIRST_GUESS_RUN_MS = 30;
 
 /**
- * Questions read for meaning, one at a time and in order, in a worker thread of their own: under a burst, replies and
- * other interactions are served on the main thread while questions wait for their vectors. It knows how long the
- * queue is, so that the bot can defer a reply that would wait too long.
+ * Questions embedded together in one run of the model, at most (1 or more). Questions are short, so a run of many
+ * costs little more than a run of one; past a few dozen, a run is long enough that the first question waits for the
+ * last.
+ */
+const QUESTIONS_PER_RUN = 32;
+
+interface Waiting {
+  readonly text: string;
+  resolve(vector: Float32Array): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Questions read for meaning in a worker thread of their own: under a burst, replies and other interactions are served
+ * on the main thread while questions wait for their vectors. The questions that arrive while the model runs are
+ * embedded together in its next run, so that a burst is read in a few runs rather than one question at a time. It
+ * knows how many questions wait, so that the bot can defer a reply that would wait too long.
  */
 export class QuestionQueue {
   readonly #worker: QuestionWorker;
   readonly #remembered = new LRUCache<string, Float32Array>({ max: REMEMBERED_QUESTIONS });
-  /** Each question waits for the one before it. */
-  #queue: Promise<unknown> = Promise.resolve();
-  /** Questions queued or being embedded. */
+  /** Questions rewritten for the model and waiting for the next run. */
+  readonly #pending: Waiting[] = [];
+  /** A run of the model is under way. */
+  #running = false;
+  /** Questions asked whose vectors are not known yet: being rewritten, waiting, or in the run under way. */
   #waiting = 0;
-  /** How long a question took to embed lately (a moving average, ms); a first guess until one has been. */
-  #questionMs = FIRST_GUESS_QUESTION_MS;
+  /** How long a run of the model took lately (a moving average, ms); a first guess until one has been timed. */
+  #runMs = FIRST_GUESS_RUN_MS;
 
   /** `onEngine` is told the engine the worker reads questions with, once it has loaded the model. */
   constructor(model: EmbeddingModel, onEngine?: (report: EngineReport) => void) {
@@ -35,11 +51,12 @@ export class QuestionQueue {
   }
 
   /**
-   * How long the vector of a question asked now would take, in ms: none when it is remembered, else the questions
-   * queued before it and its own, at the time a question took lately.
+   * How long the vector of a question asked now would take, in ms: none when it is remembered, else the runs of the
+   * questions waiting before it and its own, at the time a run took lately.
    */
   waitMs(question: string): number {
-    return this.#remembered.has(question) ? 0 : (this.#waiting + 1) * this.#questionMs;
+    if (this.#remembered.has(question)) return 0;
+    return (Math.ceil(this.#waiting / QUESTIONS_PER_RUN) + 1) * this.#runMs;
   }
 
   /**
@@ -53,14 +70,10 @@ export class QuestionQueue {
     let vector: Float32Array;
     try {
       const text = await readAs();
-      const turn = this.#queue.then(async () => {
-        const started = performance.now();
-        const embedded = await this.#worker.embed(text);
-        this.#questionMs = 0.8 * this.#questionMs + 0.2 * (performance.now() - started);
-        return embedded;
+      vector = await new Promise<Float32Array>((resolve, reject) => {
+        this.#pending.push({ text, resolve, reject });
+        this.#runNext();
       });
-      this.#queue = turn.catch(() => {});
-      vector = await turn;
     } finally {
       this.#waiting--;
     }
@@ -71,5 +84,32 @@ export class QuestionQueue {
   /** Ends the worker once no question waits: a library replaced by a reload still answers what it was asked. */
   stop(): void {
     this.#worker.stop();
+  }
+
+  /** Embeds the questions waiting, if the model is not running already; once done, those that came meanwhile. */
+  #runNext(): void {
+    if (this.#running || this.#pending.length === 0) return;
+    this.#running = true;
+    const run = this.#pending.splice(0, QUESTIONS_PER_RUN);
+    const started = performance.now();
+    void this.#worker
+      .embed(run.map((waiting) => waiting.text))
+      .then(
+        (vectors) => {
+          this.#runMs = 0.8 * this.#runMs + 0.2 * (performance.now() - started);
+          for (const [at, waiting] of run.entries()) {
+            const vector = vectors[at];
+            if (vector === undefined) waiting.reject(new Error('the embedding model returned no vector for the question'));
+            else waiting.resolve(vector);
+          }
+        },
+        (error: Error) => {
+          for (const waiting of run) waiting.reject(error);
+        },
+      )
+      .finally(() => {
+        this.#running = false;
+        this.#runNext();
+      });
   }
 }
