@@ -136,6 +136,8 @@ export function embedInWorkers(
  */
 export class QuestionWorker {
   #started: Promise<Worker> | undefined;
+  /** The worker once it is ready: a request to it is posted at once, while the caller goes on with other work. */
+  #ready: Worker | undefined;
   #nextRequest = 0;
   readonly #waiting = new Map<number, { resolve(vectors: Float32Array[]): void; reject(error: Error): void }>();
   /** Stop once no question waits: a library replaced by a reload still answers the questions it was asked. */
@@ -158,13 +160,12 @@ export class QuestionWorker {
     const request = this.#nextRequest++;
     return new Promise<Float32Array[]>((resolve, reject) => {
       this.#waiting.set(request, { resolve, reject });
-      this.start().then(
-        (worker) => {
-          worker.ref();
-          worker.postMessage({ first: request, texts } satisfies BatchRequest);
-        },
-        (error: Error) => this.#settle(request, error),
-      );
+      const post = (worker: Worker) => {
+        worker.ref();
+        worker.postMessage({ first: request, texts } satisfies BatchRequest);
+      };
+      if (this.#ready !== undefined) post(this.#ready);
+      else this.start().then(post, (error: Error) => this.#settle(request, error));
     });
   }
 
@@ -176,13 +177,17 @@ export class QuestionWorker {
       const worker = new Worker(workerEntry, { workerData: settings });
       worker.unref();
       const ended = (error: Error) => {
-        if (this.#started === started) this.#started = undefined;
+        if (this.#started === started) {
+          this.#started = undefined;
+          this.#ready = undefined;
+        }
         reject(error);
         for (const request of [...this.#waiting.keys()]) this.#settle(request, error);
       };
       worker.on('message', (message: WorkerMessage) => {
         if (message.kind === 'ready') {
           this.#onEngine(message);
+          if (this.#started === started) this.#ready = worker;
           resolve(worker);
         }
         else if (message.kind === 'vectors') this.#settle(message.first, message.vectors);
@@ -209,6 +214,7 @@ export class QuestionWorker {
   #terminate(): void {
     const started = this.#started;
     this.#started = undefined;
+    this.#ready = undefined;
     void started?.then((worker) => worker.terminate(), () => {});
   }
 

@@ -61,7 +61,9 @@ export class QuestionQueue {
 
   /**
    * The question's vector. The model reads the text `readAs` gives (the question rewritten for it); a question asked
-   * lately is remembered as asked, and neither rewritten nor embedded again.
+   * lately is remembered as asked, and neither rewritten nor embedded again. When `readAs` gives the text at once and
+   * the worker is ready, the question is on its way to the worker when this returns, so that the caller can do other
+   * work while it is embedded.
    */
   async embed(question: string, readAs: () => string | Promise<string> = () => question): Promise<Float32Array> {
     const remembered = this.#remembered.get(question);
@@ -69,7 +71,8 @@ export class QuestionQueue {
     this.#waiting++;
     let vector: Float32Array;
     try {
-      const text = await readAs();
+      const readable = readAs();
+      const text = typeof readable === 'string' ? readable : await readable;
       vector = await new Promise<Float32Array>((resolve, reject) => {
         this.#pending.push({ text, resolve, reject });
         this.#runNext();
