@@ -293,7 +293,7 @@ export class PassageVectors {
     };
     let order: number[] = [];
     if (wanted === 0) return { order, scoreOf, closest: -1 };
-    for (let fetch = wanted * ROWS_PER_PASSAGE; ; fetch *= 4) {
+    for (let fetch = wanted * ROWS_PER_PASSAGE; ; fetch *= 2) {
       const { keys, similarities } = index.search(questionVector, fetch);
       const found = new Set<number>();
       for (const key of keys) {

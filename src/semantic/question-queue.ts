@@ -6,13 +6,16 @@ import { QuestionWorker, type EngineReport } from './pool.js';
 /** Questions whose vectors are kept: the "Next match" and "Show source" buttons ask the same question again. */
 const REMEMBERED_QUESTIONS = 256;
 
-/** How long one run of the model takes before any has been timed: MiniLM's on two cores, measured (bench/semantic.ts). */
-const FIRST_GUESS_RUN_MS = 30;
+/**
+ * How long the model takes per question before any run has been timed, in ms: MiniLM's on the WebAssembly engine on
+ * two cores (bench/semantic.ts), so that a first burst is deferred rather than left waiting.
+ */
+const FIRST_GUESS_QUESTION_MS = 30;
 
 /**
- * Questions embedded together in one run of the model, at most (1 or more). Questions are short, so a run of many
- * costs little more than a run of one; past a few dozen, a run is long enough that the first question waits for the
- * last.
+ * Questions embedded together in one run of the model, at most (1 or more): one message to the worker and one run
+ * for many questions, rather than one each; past a few dozen, a run is long enough that its first question waits
+ * long for its last.
  */
 const QUESTIONS_PER_RUN = 32;
 
@@ -37,8 +40,11 @@ export class QuestionQueue {
   #running = false;
   /** Questions asked whose vectors are not known yet: being rewritten, waiting, or in the run under way. */
   #waiting = 0;
-  /** How long a run of the model took lately (a moving average, ms); a first guess until one has been timed. */
-  #runMs = FIRST_GUESS_RUN_MS;
+  /**
+   * How long the model took per question lately (a moving average of runs' time over their questions, ms); a first
+   * guess until a run has been timed. A run's time grows with its questions: they are read one by one.
+   */
+  #questionMs = FIRST_GUESS_QUESTION_MS;
 
   /** `onEngine` is told the engine the worker reads questions with, once it has loaded the model. */
   constructor(model: EmbeddingModel, onEngine?: (report: EngineReport) => void) {
@@ -51,12 +57,11 @@ export class QuestionQueue {
   }
 
   /**
-   * How long the vector of a question asked now would take, in ms: none when it is remembered, else the runs of the
-   * questions waiting before it and its own, at the time a run took lately.
+   * How long the vector of a question asked now would take, in ms: none when it is remembered, else the questions
+   * waiting before it and its own, at the time a question took lately.
    */
   waitMs(question: string): number {
-    if (this.#remembered.has(question)) return 0;
-    return (Math.ceil(this.#waiting / QUESTIONS_PER_RUN) + 1) * this.#runMs;
+    return this.#remembered.has(question) ? 0 : (this.#waiting + 1) * this.#questionMs;
   }
 
   /**
@@ -99,7 +104,7 @@ export class QuestionQueue {
       .embed(run.map((waiting) => waiting.text))
       .then(
         (vectors) => {
-          this.#runMs = 0.8 * this.#runMs + 0.2 * (performance.now() - started);
+          this.#questionMs = 0.8 * this.#questionMs + 0.2 * ((performance.now() - started) / run.length);
           for (const [at, waiting] of run.entries()) {
             const vector = vectors[at];
             if (vector === undefined) waiting.reject(new Error('the embedding model returned no vector for the question'));
