@@ -153,8 +153,8 @@ export class QuestionWorker {
   }
 
   /**
-   * The texts' vectors, in order, from one run of the model (several questions embedded together cost little more
-   * than one); rejects when the worker fails.
+   * The texts' vectors, in order, from one message to the worker and one run of the model; rejects when the worker
+   * fails.
    */
   embed(texts: readonly string[]): Promise<Float32Array[]> {
     const request = this.#nextRequest++;
