@@ -11,7 +11,7 @@ import { Library } from '../src/library.js';
 import type { EmbeddingModel } from '../src/semantic/embedder.js';
 import minilm from '../src/semantic/minilm.js';
 import { PassageVectors } from '../src/semantic/passage-vectors.js';
-import { QuestionWorker } from '../src/semantic/pool.js';
+import { QuestionQueue } from '../src/semantic/question-queue.js';
 import { VectorStore } from '../src/semantic/vector-store.js';
 import { loadBeir, sourceOf } from './beir.js';
 import { REPO_ROOT, runScript } from './child.js';
@@ -158,15 +158,15 @@ export async function measureEngines(options: EnginesOptions): Promise<EnginesRe
       await rm(scratch, { recursive: true, force: true });
     }
     // Questions one at a time through the worker thread that embeds them, as the bot asks.
-    const worker = new QuestionWorker(model);
-    await worker.embed('warm-up');
+    const queue = new QuestionQueue(model);
+    await queue.embed('warm-up');
     const samples: number[] = [];
     for (const question of questions) {
       const started = performance.now();
-      await worker.embed(question);
+      await queue.embed(question);
       samples.push(performance.now() - started);
     }
-    worker.stop();
+    queue.stop();
     const alone = await loadedAlone(name === 'ONNX Runtime' ? 'onnx' : 'wasm');
     figures.set(name, {
       passagesPerSecond: passages.length / passagesSeconds,

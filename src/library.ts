@@ -245,14 +245,18 @@ export class Library {
 
   /** The first `limit` passages, hybrid when the passage vectors are complete; and the lexical hits. */
   async #search(searched: string, limit: number) {
-    const semantic = this.#semantic;
-    const questionVector = await semantic?.embedQuestion(searched, (modelKnows) =>
-      this.#index.readableQuestion(searched, modelKnows),
-    );
-    // Fusion weighs every passage the lexical ranking found, not only its first few.
-    const fusing = questionVector !== undefined && semantic?.ready === true;
-    const { hits, plan } = this.#index.search(searched, { limit: fusing ? Infinity : limit });
-    const hybrid = fusing ? semantic.rank(hits, questionVector, limit) : undefined;
+    const semantic = this.#semantic?.ready === true ? this.#semantic : undefined;
+    // The question is read for meaning in its worker thread while it is searched for by words here.
+    const embedding = semantic?.embedQuestion(searched, (modelKnows) => this.#index.readableQuestion(searched, modelKnows));
+    // Fusion weighs any passage by its lexical score, whether or not it is among the first the lexical ranking found:
+    // every score is kept, since other questions may be searched while this one waits for its vector.
+    const { hits, plan, scoreOf } = this.#index.search(searched, {
+      limit: semantic === undefined ? limit : semantic.lexicalPassagesFor(limit),
+      keepScores: semantic !== undefined,
+    });
+    const questionVector = await embedding;
+    const hybrid =
+      semantic !== undefined && questionVector !== undefined ? semantic.rank(hits, scoreOf, questionVector, limit) : undefined;
     return { ranking: hybrid ? hybrid.ranking.slice(0, limit) : hits, hits, plan, hybrid };
   }
 

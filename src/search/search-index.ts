@@ -352,7 +352,14 @@ export class SearchIndex {
     return { words, termWeights };
   }
 
-  search(question: string, options: { limit: number; prefixLastWord?: boolean }): { hits: Hit[]; plan: QueryPlan } {
+  /**
+   * The first `limit` passages that hold any of the question's words, best first. With `keepScores`, also `scoreOf`:
+   * the score of any passage (0 for one that holds none of them), ranked among the first or not.
+   */
+  search(
+    question: string,
+    options: { limit: number; prefixLastWord?: boolean; keepScores?: boolean },
+  ): { hits: Hit[]; plan: QueryPlan; scoreOf?: (passage: number) => number } {
     const plan = this.plan(question, options);
     // Each distinct term is scored once, at its highest weight, and counts for every word it stands for.
     const terms = new Map<string, { term: string; weight: number; words: Array<{ word: number; weight: number }> }>();
@@ -364,7 +371,7 @@ export class SearchIndex {
         terms.set(term, entry);
       }
     }
-    if (terms.size === 0) return { hits: [], plan };
+    if (terms.size === 0) return { hits: [], plan, ...(options.keepScores === true && { scoreOf: () => 0 }) };
 
     const totalIdf = plan.words.reduce((sum, word) => sum + word.idf, 0);
     const scoring = this.#scorer.score([...terms.values()], plan.words);
@@ -381,7 +388,11 @@ export class SearchIndex {
       const coverage = totalIdf > 0 ? heldIdf / totalIdf : 0;
       return { passage, score: scores[at] as number, coverage, heldIdf, wordsHeld };
     });
-    return { hits, plan };
+    if (options.keepScores !== true) return { hits, plan };
+    // Copied out of the scorer's arrays, which the next search reuses.
+    const kept = new Float64Array(this.#finalScores.length);
+    for (let at = 0; at < touchedCount; at++) kept[touched[at] as number] = scores[at] as number;
+    return { hits, plan, scoreOf: (passage) => kept[passage] ?? 0 };
   }
 
   /**

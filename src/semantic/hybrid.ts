@@ -58,8 +58,10 @@ export interface DenseRanking {
 }
 
 /**
- * The passages ranked by both rankings at once. `lexical` holds every passage that matched the question's words,
- * best first; `dense` gives the passages closest in meaning, at least `candidates` of them (FUSION_CANDIDATES at
+ * The passages ranked by both rankings at once. `lexical` holds the passages that matched the question's words, best
+ * first: every one of them, or, when `lexicalScoreOf` gives the lexical score of any passage (0 for one that matched
+ * none), at least the first max(`candidates`, FUSION_CANDIDATES) (interpolation only: RRF needs every rank). `dense`
+ * gives the passages closest in meaning, at least `candidates` of them (FUSION_CANDIDATES at
  * least), and the similarity of any passage. The candidates are the first `candidates` of each ranking, so that a
  * passage only one of them finds can still come first; each is scored the same way whatever their number, so that
  * asking for more never reorders the first. In RRF, a passage past the dense ranking's `order` has no dense rank.
@@ -69,6 +71,7 @@ export function fuse(
   dense: DenseRanking,
   settings: FusionSettings,
   candidates: number,
+  lexicalScoreOf?: (passage: number) => number,
 ): ScoredPassage[] {
   const denseOrder = dense.order;
   const first = (count: number) => [...lexical.slice(0, count).map((hit) => hit.passage), ...denseOrder.slice(0, count)];
@@ -80,8 +83,7 @@ export function fuse(
     const reciprocal = (rank: number | undefined) => (rank === undefined ? 0 : 1 / (RRF_K + rank));
     score = (passage) => reciprocal(lexicalRank.get(passage)) + reciprocal(denseRank.get(passage));
   } else {
-    const lexicalScore = new Map(lexical.map((hit) => [hit.passage, hit.score]));
-    const lexicalOf = (passage: number) => lexicalScore.get(passage) ?? 0;
+    const lexicalOf = lexicalScoreOf ?? scoresOf(lexical);
     const denseScores = new Map<number, number>();
     const denseOf = (passage: number) => {
       let known = denseScores.get(passage);
@@ -97,6 +99,12 @@ export function fuse(
   return [...pool]
     .map((passage) => ({ passage, score: score(passage) }))
     .sort((a, b) => b.score - a.score || a.passage - b.passage);
+}
+
+/** Each passage's score in `ranking`, 0 for a passage not in it. */
+function scoresOf(ranking: readonly ScoredPassage[]): (passage: number) => number {
+  const scores = new Map(ranking.map((hit) => [hit.passage, hit.score]));
+  return (passage) => scores.get(passage) ?? 0;
 }
 
 /** Maps the least of `values` to 0 and the greatest to 1, linearly (everything to 0 when they are all equal). */

