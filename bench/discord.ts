@@ -194,7 +194,10 @@ async function untilSearchIsComplete(emulator: DiscordEmulator): Promise<void> {
  * and NFCorpus in turn). The seed documents do not answer most BEIR queries, but asking one takes the same path: the
  * question is analysed, embedded and ranked, and the reply names the closest passages.
  */
-async function distinctQuestions(options: DiscordOptions, total: number): Promise<{ questions: string[]; fromBeir: boolean }> {
+export async function distinctQuestions(
+  options: Pick<DiscordOptions, 'beirDir' | 'devQuestionsFile'>,
+  total: number,
+): Promise<{ questions: string[]; fromBeir: boolean }> {
   const questions = new Set(await seedQuestions(options.devQuestionsFile));
   if (options.beirDir !== undefined && questions.size < total) {
     const [scifact, nfcorpus] = await Promise.all(BEIR_DATASETS.map(({ name, split }) => loadBeir(options.beirDir as string, name, split)));

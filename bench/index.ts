@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     verdicts: () => measureVerdicts({ dataDir, devQuestionsFile, quick }),
     formats: () => measureFormats({ dataDir, devQuestionsFile, quick }),
     pins: () => measurePins({ quick }),
-    instances: () => measureInstances({ dataDir, devQuestionsFile, quick }),
+    instances: () => measureInstances({ dataDir, beirDir, devQuestionsFile, quick }),
   };
   const loadStart = loadAverage();
   const header = [

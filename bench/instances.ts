@@ -13,10 +13,13 @@ import { startServe, type ServeProcess } from '../test/cluster/serve-process.js'
 import { createTestDatabase, SERVER_URL } from '../test/store/postgres.js';
 import { count, fixed, type Section, type Table } from './markdown.js';
 import { percentile } from './metrics.js';
-import { cycle, seedQuestions } from './questions.js';
+import { distinctQuestions } from './discord.js';
+import { cycle } from './questions.js';
 
 export interface InstancesOptions {
   readonly dataDir: string;
+  /** BEIR's folder, for questions enough that none is asked twice; undefined when missing. */
+  readonly beirDir: string | undefined;
   readonly devQuestionsFile: string;
   readonly quick: boolean;
 }
@@ -105,8 +108,10 @@ async function reindexSeconds(emulator: DiscordEmulator, instances: readonly Ser
 }
 
 export async function measureInstances(options: InstancesOptions): Promise<Section> {
-  const questions = await seedQuestions(options.devQuestionsFile);
   const total = options.quick ? 60 : 1500;
+  const warmUp = Math.min(total, 60);
+  // Every question asked once at most (when BEIR's queries are there): each is embedded, none is remembered.
+  const { questions, fromBeir } = await distinctQuestions(options, warmUp * 2 + total * 2);
   const emulator = await startEmulator();
   const database = await createTestDatabase();
   const folders = await Promise.all(
@@ -133,13 +138,18 @@ export async function measureInstances(options: InstancesOptions): Promise<Secti
     const [first] = instances as [ServeProcess, ServeProcess];
     const results: Throughput[] = [];
 
+    // Both warmed up alike, each on questions of its own.
+    for (const [index, instance] of instances.entries()) {
+      emulator.useInteractionsEndpoint(`${instance.url}interactions`);
+      await askMany(emulator, questions.slice(index * warmUp, (index + 1) * warmUp), warmUp, 1);
+    }
+    const measured = questions.slice(warmUp * 2);
     emulator.useInteractionsEndpoint(`${first.url}interactions`);
-    await askMany(emulator, questions, Math.min(total, 60), 1);
-    results.push(await askMany(emulator, questions, total, 1));
+    results.push(await askMany(emulator, measured.slice(0, total), total, 1));
 
     const balancer = await startRoundRobin(instances.map((instance) => instance.url));
     emulator.useInteractionsEndpoint(`${balancer.url}interactions`);
-    results.push(await askMany(emulator, questions, total, 2));
+    results.push(await askMany(emulator, measured.slice(total), total, 2));
 
     const reindex: number[] = [];
     for (let round = 0; round < (options.quick ? 1 : REINDEX_ROUNDS); round++) {
@@ -168,7 +178,9 @@ export async function measureInstances(options: InstancesOptions): Promise<Secti
       title: 'Several instances sharing one PostgreSQL',
       intro: [
         `\`npm run serve\` twice, each with its own copy of the data folder and both on one PostgreSQL database (${new URL(SERVER_URL).host}), ` +
-          `in ${options.quick ? 'lexical' : 'hybrid'} mode. The emulator signs each \`/ask\` and POSTs it to the first instance alone, then ` +
+          `in ${options.quick ? 'lexical' : 'hybrid'} mode, each warmed up with ${warmUp} questions. ` +
+          `${fromBeir ? 'Every question is asked once (the dev questions, then BEIR\'s queries), so each is embedded. ' : ''}` +
+          'The emulator signs each `/ask` and POSTs it to the first instance alone, then ' +
           'to a round-robin balancer on 127.0.0.1 in front of both. Then a file is added to both copies and `/reindex` sent ' +
           'to the balancer: one instance reloads on the command, the other on PostgreSQL\'s NOTIFY.',
       ],

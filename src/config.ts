@@ -53,12 +53,19 @@ export interface StorageSettings {
   readonly recordQuestions: boolean;
   /** RECORD_DAYS: how long a recorded question is kept, in days; default 30, range 1–3,650. */
   readonly recordDays: number;
+  /**
+   * PIN_CLAIM_SECONDS, in milliseconds: how long an instance's claim on a pinned answer it is editing lasts. When an
+   * instance dies in the middle of its edits, another takes its pins over after this long; it must be longer than an
+   * edit can wait in Discord's rate limits. Default 60 s, range 5–3,600 s.
+   */
+  readonly pinClaimMs?: number;
   /** Set with DATABASE_URL: PostgreSQL instead of the SQLite file, shared by several instances. */
   readonly postgres?: PostgresSettings;
 }
 
 export const DEFAULT_DATABASE_PATH = '.data/citebot.sqlite';
 export const DEFAULT_RECORD_DAYS = 30;
+export const DEFAULT_PIN_CLAIM_SECONDS = 60;
 
 /** Settings of the Discord bot. */
 export interface BotConfig extends CoreConfig {
@@ -232,6 +239,7 @@ export function loadStorageSettings(env: Env = process.env, cwd = process.cwd())
     databasePath: path.resolve(cwd, optional(env, 'DATABASE_PATH') ?? DEFAULT_DATABASE_PATH),
     recordQuestions: flag(env, 'RECORD_QUESTIONS', true, '1 records the questions the sources did not answer, 0 does not'),
     recordDays: integer(env, 'RECORD_DAYS', DEFAULT_RECORD_DAYS, 1, 3650, 'days a recorded question is kept'),
+    pinClaimMs: integer(env, 'PIN_CLAIM_SECONDS', DEFAULT_PIN_CLAIM_SECONDS, 5, 3600, 'seconds a claim on a pinned answer lasts') * 1000,
     postgres: postgres(env),
   };
 }

@@ -45,10 +45,11 @@ describe('what the bot keeps', () => {
       databasePath: '/srv/citebot/.data/citebot.sqlite',
       recordQuestions: true,
       recordDays: 30,
+      pinClaimMs: 60_000,
     });
     expect(
       loadServeConfig({ DATABASE_PATH: 'state/bot.sqlite', RECORD_QUESTIONS: '0', RECORD_DAYS: '7' }, '/srv/citebot').storage,
-    ).toEqual({ databasePath: '/srv/citebot/state/bot.sqlite', recordQuestions: false, recordDays: 7 });
+    ).toEqual({ databasePath: '/srv/citebot/state/bot.sqlite', recordQuestions: false, recordDays: 7, pinClaimMs: 60_000 });
   });
 
   it('says what to set when RECORD_QUESTIONS or RECORD_DAYS is wrong', () => {

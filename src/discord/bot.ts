@@ -51,7 +51,7 @@ export interface StartOptions {
   /** Tracked pins, recorded questions and votes; those features are unavailable without it. */
   readonly store?: Store;
   /** Whether and how long unanswered questions are recorded; not recorded when absent. */
-  readonly recording?: Pick<StorageSettings, 'recordQuestions' | 'recordDays'>;
+  readonly recording?: Pick<StorageSettings, 'recordQuestions' | 'recordDays' | 'pinClaimMs'>;
   /** With bots sharing a database: tells the others of a /reindex. */
   readonly announceReindex?: () => Promise<void>;
 }
@@ -173,13 +173,21 @@ function createClient(settings: DiscordSettings, services: SharedServices, overr
  * At start and after every reload, checks the pinned answers of the servers this process serves (a shard checks its own); and
  * stops tracking those unpinned as Discord reports it (CHANNEL_PINS_UPDATE, with the Guilds intent).
  */
-function trackPins(client: Client, live: LiveLibrary, store: Store, sourceBaseUrl: string | undefined, logger: Logger) {
+function trackPins(
+  client: Client,
+  live: LiveLibrary,
+  store: Store,
+  sourceBaseUrl: string | undefined,
+  logger: Logger,
+  claimMs: number | undefined,
+) {
   const tracker = new PinTracker({
     store,
     editor: restMessageEditor(client.rest),
     sourceBaseUrl,
     logger,
     owns: (pin) => pin.guildId === undefined || client.guilds.cache.has(pin.guildId),
+    claimMs,
   });
   let stopped = false;
   const onFailure = (error: unknown) => logger.warn({ err: error }, 'could not check the pinned answers');
@@ -226,7 +234,7 @@ export async function startBot(
     logger.fatal({ code }, 'Discord ended the gateway session for good');
     options.onFatal?.((code as GatewayCloseCodes) === GatewayCloseCodes.AuthenticationFailed ? new TokenRejectedError() : new GatewayClosedError(code));
   });
-  const pins = options.store && trackPins(client, live, options.store, settings.sourceBaseUrl, logger);
+  const pins = options.store && trackPins(client, live, options.store, settings.sourceBaseUrl, logger, options.recording?.pinClaimMs);
   let stopped: Promise<void> | undefined;
   return {
     client: client as Client<true>,

@@ -216,6 +216,7 @@ export class HttpServer {
         editor: restMessageEditor(this.#rest),
         sourceBaseUrl: this.#settings.sourceBaseUrl,
         logger: this.#logger,
+        claimMs: storage?.pinClaimMs,
       });
       this.pins = tracker;
       const check = (library: Library) =>

@@ -8,10 +8,12 @@
  * Written once for both transports, against the MessageEditor port.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ButtonStyle, RESTJSONErrorCodes, type APIEmbed } from 'discord-api-types/v10';
 import type { Passage } from '../corpus/types.js';
+import { DEFAULT_PIN_CLAIM_SECONDS } from '../config.js';
 import type { Library } from '../library.js';
 import type { Logger } from '../log.js';
 import type { QuotePlace, Store, TrackedPin } from '../store/store.js';
@@ -32,12 +34,6 @@ export const CURRENT_ANSWER_CUSTOM_ID = 'current';
  * (topics/rate-limits.mdx), with room left for pins, replies' edits and the lists of pins. Range 1–50.
  */
 const EDITS_PER_SECOND = 40;
-/**
- * How long this instance's claim on a pin it is editing runs (several instances on one database check the same pins):
- * longer than an edit can wait in the REST queue under Discord's rate limits, so that a claim lapses only when its
- * instance died. Range: a few seconds up to minutes.
- */
-const CLAIM_MS = 60_000;
 /** How often pins another instance is editing are looked at again, until it has edited them or its claims lapse. */
 const HELD_RECHECK_MS = 1_000;
 /** Amber: a warning, distinct from the answer's blue. */
@@ -235,15 +231,19 @@ export interface PinTrackerOptions {
   readonly logger: Logger;
   /** Whether this process looks after the pin (a shard: only the servers it serves); every pin when absent. */
   readonly owns?: (pin: TrackedPin) => boolean;
-  /** How long a claim on a pin being edited runs before another instance may take it; default CLAIM_MS. */
+  /**
+   * How long a claim on a pin being edited runs before another instance may take it (several instances on one
+   * database check the same pins): longer than an edit can wait in the REST queue under Discord's rate limits, so
+   * that a claim lapses only when its instance died. Default PIN_CLAIM_SECONDS' default.
+   */
   readonly claimMs?: number;
 }
 
 /** Checks the tracked pins after each reload, one check at a time, and stops tracking pins taken down. */
 export class PinTracker {
   readonly #options: PinTrackerOptions;
-  /** This tracker's name on its claims. */
-  readonly #holder = randomUUID();
+  /** This tracker's name on its claims: the machine and process, for whoever looks at the database, and a nonce. */
+  readonly #holder = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #waitingChannels = new Map<string, Promise<number>>();
 
@@ -317,7 +317,7 @@ export class PinTracker {
     let failed = 0;
     let gone = 0;
     let editedElsewhere = 0;
-    const claimMs = this.#options.claimMs ?? CLAIM_MS;
+    const claimMs = this.#options.claimMs ?? DEFAULT_PIN_CLAIM_SECONDS * 1000;
     /**
      * Edits unless another instance has, or is editing it (then resolves to false: look again later). Never rejects:
      * a database or Discord failing in the middle of a check costs that pin's edit until the next reload, not the bot.

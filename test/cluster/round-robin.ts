@@ -3,7 +3,7 @@
  * body), and the instance's response goes back as it is. The emulator POSTs Discord's signed interactions to it, so
  * the signature still holds at whichever instance receives them.
  */
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RoundRobin {
@@ -15,6 +15,8 @@ export interface RoundRobin {
 }
 
 export async function startRoundRobin(targets: readonly string[]): Promise<RoundRobin> {
+  // Connections to the instances are kept open between requests, as a load balancer keeps them.
+  const agent = new Agent({ keepAlive: true });
   let next = 0;
   const received = targets.map(() => 0);
   const server: Server = createServer((incoming, outgoing) => {
@@ -24,7 +26,7 @@ export async function startRoundRobin(targets: readonly string[]): Promise<Round
     const target = new URL(incoming.url ?? '/', targets[index]);
     const forwarded = httpRequest(
       target,
-      { method: incoming.method, headers: { ...incoming.headers, host: target.host } },
+      { method: incoming.method, headers: { ...incoming.headers, host: target.host }, agent },
       (response) => {
         outgoing.writeHead(response.statusCode ?? 502, response.headers);
         response.pipe(outgoing);
@@ -45,6 +47,7 @@ export async function startRoundRobin(targets: readonly string[]): Promise<Round
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
+        agent.destroy();
         server.close(() => resolve());
       }),
   };
