@@ -1,12 +1,12 @@
 /** `npm start`: the Discord bot, in one process; `npm run start:sharded` runs several of it (src/shard.ts). */
 import { DataFolderError } from './corpus/load.js';
 import { startBot, TokenRejectedError, type Bot } from './discord/bot.js';
-import { DatabaseUnreachableError, DiscordUnreachableError, whenReachable } from './reach.js';
+import { DiscordUnreachableError, whenReachable } from './reach.js';
 import { botConfigOrExit, EXIT_CONFIG, EXIT_CRASH, exitWith } from './exit.js';
 import { createLogger } from './log.js';
 import { openLiveSources, type LiveSources } from './live-sources.js';
 import { openStore, pruneOldQuestions } from './store/open.js';
-import { DatabaseRefusedError, reindexWithOtherInstances, whenDatabaseReachable } from './store/instances.js';
+import { databaseReachableOrExit, reindexWithOtherInstances } from './store/instances.js';
 import type { ReindexSignal } from './store/reindex-signal.js';
 
 const config = botConfigOrExit();
@@ -20,16 +20,8 @@ process.on('uncaughtException', (error) => {
   process.exit(EXIT_CRASH);
 });
 
-// Before the sources, which may take long to index: a database that cannot be used is reported at once.
 const { postgres } = config.storage;
-if (postgres) {
-  try {
-    await whenDatabaseReachable(postgres, logger);
-  } catch (error) {
-    if (error instanceof DatabaseUnreachableError || error instanceof DatabaseRefusedError) exitWith(error.message, EXIT_CONFIG);
-    throw error;
-  }
-}
+await databaseReachableOrExit(postgres, logger);
 
 let sources: LiveSources;
 try {

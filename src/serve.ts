@@ -8,8 +8,7 @@ import { HttpServer } from './http/server.js';
 import { createLogger } from './log.js';
 import { openLiveSources, type LiveSources } from './live-sources.js';
 import { openStore, pruneOldQuestions } from './store/open.js';
-import { DatabaseRefusedError, reindexWithOtherInstances, whenDatabaseReachable } from './store/instances.js';
-import { DatabaseUnreachableError } from './reach.js';
+import { databaseReachableOrExit, reindexWithOtherInstances } from './store/instances.js';
 import type { ReindexSignal } from './store/reindex-signal.js';
 
 const config = serveConfigOrExit();
@@ -34,16 +33,8 @@ logger.info(
   'listening',
 );
 
-// Before the sources, which may take long to index: a database that cannot be used is reported at once.
 const { postgres } = config.storage;
-if (postgres) {
-  try {
-    await whenDatabaseReachable(postgres, logger);
-  } catch (error) {
-    if (error instanceof DatabaseUnreachableError || error instanceof DatabaseRefusedError) exitWith(error.message, EXIT_CONFIG);
-    throw error;
-  }
-}
+await databaseReachableOrExit(postgres, logger);
 
 let sources: LiveSources;
 try {

@@ -4,6 +4,7 @@
  */
 import pg from 'pg';
 import { databaseLocation, type PostgresSettings } from '../config.js';
+import { EXIT_CONFIG, exitWith } from '../exit.js';
 import type { Logger } from '../log.js';
 import { DatabaseUnreachableError, unreachableReason, whenReachable, type Peer } from '../reach.js';
 import type { LiveLibrary } from '../reload.js';
@@ -45,6 +46,20 @@ export async function whenDatabaseReachable(settings: PostgresSettings, logger: 
   } catch (error) {
     if (error instanceof DatabaseUnreachableError || unreachableReason(error) !== undefined) throw error;
     throw new DatabaseRefusedError(where, (error as Error).message);
+  }
+}
+
+/**
+ * The start-up check of `npm start` and `npm run serve`, before the sources (which may take long to index): a
+ * database that cannot be used ends the process, saying what to set.
+ */
+export async function databaseReachableOrExit(settings: PostgresSettings | undefined, logger: Logger): Promise<void> {
+  if (settings === undefined) return;
+  try {
+    await whenDatabaseReachable(settings, logger);
+  } catch (error) {
+    if (error instanceof DatabaseUnreachableError || error instanceof DatabaseRefusedError) exitWith(error.message, EXIT_CONFIG);
+    throw error;
   }
 }
 

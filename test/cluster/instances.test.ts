@@ -1,42 +1,33 @@
-/**
- * Two `npm run serve` instances behind a round-robin balancer, sharing one PostgreSQL database, each with its own copy
- * of the data folder, as a deployment on several machines runs them.
- */
+/** Two `npm run serve` instances on one PostgreSQL (see cluster.ts), each with its own copy of `data/`. */
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIMessage } from 'discord-api-types/v10';
-import pg from 'pg';
-import { startEmulator, type DiscordEmulator } from '../discord/emulator/index.js';
-import { option, shown } from '../discord/harness.js';
-import { createTestDatabase, type TestDatabase } from '../store/postgres.js';
-import { startRoundRobin, type RoundRobin } from './round-robin.js';
 import { startServe, type ServeProcess } from './serve-process.js';
+import type { DiscordEmulator } from '../discord/emulator/index.js';
+import { option, shown } from '../discord/harness.js';
+import { startCluster, type Cluster } from './cluster.js';
+import type { RoundRobin } from './round-robin.js';
 
+let cluster: Cluster;
 let emulator: DiscordEmulator;
-let database: TestDatabase;
 let balancer: RoundRobin;
-const folders: string[] = [];
-const instances: ServeProcess[] = [];
+let folders: readonly string[];
+let instances: readonly ServeProcess[];
+const copies: string[] = [];
 
 async function dataCopy(): Promise<string> {
   const folder = await mkdtemp(path.join(tmpdir(), 'citebot-instance-'));
   await cp('data', folder, { recursive: true });
-  folders.push(folder);
+  copies.push(folder);
   return folder;
 }
 
 /** The message ids of the pins the instances track, read from their database. */
 async function trackedPins(): Promise<string[]> {
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ message_id: string }>('SELECT message_id FROM pins ORDER BY message_id');
-    return rows.map((row) => row.message_id);
-  } finally {
-    await client.end();
-  }
+  const rows = await cluster.query<{ message_id: string }>('SELECT message_id FROM pins ORDER BY message_id');
+  return rows.map((row) => row.message_id);
 }
 
 /** Waits until the instance has logged `message`; on timeout, fails with what it logged about pins and reloads. */
@@ -57,28 +48,13 @@ async function sourceCount(instance: ServeProcess): Promise<number> {
 }
 
 beforeAll(async () => {
-  [emulator, database] = await Promise.all([startEmulator(), createTestDatabase()]);
-  const [first, second] = await Promise.all([dataCopy(), dataCopy()]);
-  const environment = (dataDir: string) => ({
-    ...emulator.botEnvironment(dataDir),
-    DISCORD_PUBLIC_KEY: emulator.publicKey,
-    DATABASE_URL: database.url,
-    SEARCH_MODE: 'lexical',
-    ANSWER_LIMIT: '0',
-    // The watcher would see the change as well; here only /reindex may bring it.
-    RELOAD_DEBOUNCE_MS: '60000',
-  });
-  instances.push(...(await Promise.all([startServe(environment(first)), startServe(environment(second))])));
-  balancer = await startRoundRobin(instances.map((instance) => instance.url));
-  emulator.useInteractionsEndpoint(`${balancer.url}interactions`);
+  cluster = await startCluster(dataCopy);
+  ({ emulator, balancer, folders, instances } = cluster);
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(instances.map((instance) => instance.stop()));
-  await balancer?.close();
-  await emulator?.close();
-  await database?.drop();
-  await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
+  await cluster?.close();
+  await Promise.all(copies.map((folder) => rm(folder, { recursive: true, force: true })));
 });
 
 describe('several instances sharing PostgreSQL', () => {
@@ -153,7 +129,7 @@ describe('npm run serve with DATABASE_URL', () => {
 
   it('says the database refused the connection when it does not exist', async () => {
     const folder = await dataCopy();
-    const url = new URL(database.url);
+    const url = new URL(cluster.database.url);
     url.pathname = '/no_such_database';
     const error = await startServe({ DATA_DIR: folder, DATABASE_URL: url.toString() }).catch((failure: Error) => failure.message);
     expect(error).toMatch(/The database at .*\/no_such_database refused the connection \(database "no_such_database" does not exist\)\. Correct DATABASE_URL/);

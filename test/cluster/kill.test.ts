@@ -2,17 +2,14 @@
  * An instance killed in the middle of the pin checks that follow a reload: nothing is lost, the survivor edits every
  * changed pin, and no pin shows the notice twice.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { APIMessage } from 'discord-api-types/v10';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type DiscordEmulator } from '../discord/emulator/index.js';
 import { option, shown } from '../discord/harness.js';
-import { createTestDatabase, type TestDatabase } from '../store/postgres.js';
-import { startRoundRobin, type RoundRobin } from './round-robin.js';
-import { startServe, type ServeProcess } from './serve-process.js';
+import { startCluster, type Cluster } from './cluster.js';
+import type { ServeProcess } from './serve-process.js';
 
 const ROCKS = ['Alder', 'Basalt', 'Cormorant', 'Dunlin', 'Eider', 'Fulmar', 'Gannet', 'Heron'];
 const sourceText = (rock: string, keeper: string) =>
@@ -20,65 +17,37 @@ const sourceText = (rock: string, keeper: string) =>
 /** Short, so that the test waits little for the dead instance's claims to lapse. */
 const PIN_CLAIM_SECONDS = 5;
 
-let emulator: DiscordEmulator;
-let database: TestDatabase;
-let balancer: RoundRobin;
-const folders: string[] = [];
-const instances: ServeProcess[] = [];
+let cluster: Cluster;
 
-async function query<Row extends pg.QueryResultRow>(sql: string): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    return (await client.query<Row>(sql)).rows;
-  } finally {
-    await client.end();
-  }
+async function rockFolder(): Promise<string> {
+  const folder = await mkdtemp(path.join(tmpdir(), 'citebot-kill-'));
+  for (const rock of ROCKS) await writeFile(path.join(folder, `${rock.toLowerCase()}.txt`), sourceText(rock, 'Darling'));
+  return folder;
 }
 
 /** The process ids of the instances holding claims on pins not yet edited (a claim names host/pid/nonce). */
 async function claimantsOfPinsToEdit(): Promise<number[]> {
-  const rows = await query<{ claimed_by: string }>(
+  const rows = await cluster.query<{ claimed_by: string }>(
     "SELECT DISTINCT claimed_by FROM pins WHERE status = 'current' AND claimed_by IS NOT NULL",
   );
   return rows.map((row) => Number(row.claimed_by.split('/')[1]));
 }
 
 async function pinStatuses(): Promise<string[]> {
-  return (await query<{ status: string }>('SELECT status FROM pins')).map((row) => row.status);
+  return (await cluster.query<{ status: string }>('SELECT status FROM pins')).map((row) => row.status);
 }
 
 beforeAll(async () => {
-  [emulator, database] = await Promise.all([startEmulator(), createTestDatabase()]);
-  for (let copy = 0; copy < 2; copy++) {
-    const folder = await mkdtemp(path.join(tmpdir(), 'citebot-kill-'));
-    for (const rock of ROCKS) await writeFile(path.join(folder, `${rock.toLowerCase()}.txt`), sourceText(rock, 'Darling'));
-    folders.push(folder);
-  }
-  const environment = (dataDir: string) => ({
-    ...emulator.botEnvironment(dataDir),
-    DISCORD_PUBLIC_KEY: emulator.publicKey,
-    DATABASE_URL: database.url,
-    SEARCH_MODE: 'lexical',
-    ANSWER_LIMIT: '0',
-    RELOAD_DEBOUNCE_MS: '60000',
-    PIN_CLAIM_SECONDS: String(PIN_CLAIM_SECONDS),
-  });
-  instances.push(...(await Promise.all(folders.map((folder) => startServe(environment(folder))))));
-  balancer = await startRoundRobin(instances.map((instance) => instance.url));
-  emulator.useInteractionsEndpoint(`${balancer.url}interactions`);
+  cluster = await startCluster(rockFolder, { PIN_CLAIM_SECONDS: String(PIN_CLAIM_SECONDS) });
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(instances.map((instance) => instance.stop()));
-  await balancer?.close();
-  await emulator?.close();
-  await database?.drop();
-  await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
+  await cluster?.close();
 });
 
 describe('an instance killed in the middle of the pin checks', () => {
   it('loses nothing: the survivor edits every changed pin, each once', async () => {
+    const { emulator, folders, instances } = cluster;
     const pinned: APIMessage[] = [];
     for (const rock of ROCKS) {
       const ask = await emulator.slashCommand('ask', [option('question', `Who kept the lighthouse on ${rock} Rock?`)]);
