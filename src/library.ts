@@ -64,6 +64,9 @@ export function indexPassages(sources: readonly Source[], synonyms: readonly Exp
   return { passages, index: new SearchIndex(passages, acronyms, synonyms) };
 }
 
+/** A ranked passage before its quote is chosen. */
+type Explained = Omit<RankedPassage, 'quote' | 'quoteRange' | 'quoteLines'>;
+
 /** How the CLI, the evaluation and the bot open a data folder: one place, so that they answer alike. */
 export interface LibrarySettings {
   readonly dataDir: string;
@@ -194,12 +197,13 @@ export class Library {
     const searched = question.slice(0, MAX_QUESTION_CHARS);
     const { ranking, hits, plan, hybrid } = await this.#search(searched, top);
     const search: SearchUsed = hybrid ? 'hybrid' : 'lexical';
+    // Quoted once the verdict is known, each passage once: in hybrid search by the closeness of its sentences too.
     const results = ranking.map((hit) => {
-      const ranked = this.#toRanked(this.passages[hit.passage] as Passage, hit.score, plan);
+      const explained = this.#explained(this.passages[hit.passage] as Passage, hit.score, plan);
       // A passage found by meaning alone holds none of the question's words: the sentence set apart is the closest
       // in meaning.
-      if (!hybrid || ranked.highlights.length > 0) return ranked;
-      return { ...ranked, bestSentence: hybrid.closestSentence(hit.passage) };
+      if (!hybrid || explained.highlights.length > 0) return explained;
+      return { ...explained, bestSentence: hybrid.closestSentence(hit.passage) };
     });
     if (plan.words.length === 0) {
       return { question, verdict: 'none', answered: false, reason: 'empty-question', search, results: [] };
@@ -220,9 +224,9 @@ export class Library {
       similarities: hybrid && ((rank) => hybrid.sentenceSimilarities((ranking[rank] as { passage: number }).passage)),
     });
     // The passage whose focus answers comes first, even when the ranking put it second or third.
-    const ordered = chosen === 0 ? results : [results[chosen] as RankedPassage, ...results.filter((_, rank) => rank !== chosen)];
+    const ordered = chosen === 0 ? results : [results[chosen] as Explained, ...results.filter((_, rank) => rank !== chosen)];
     // In hybrid search the quote is the focus closest in meaning as well as by words.
-    const quoted = hybrid ? ordered.map((result) => withQuote(result, plan, sentencesOf(result.id))) : ordered;
+    const quoted = ordered.map((result) => withQuote(result, plan, sentencesOf(result.id)));
     const answered = verdict === 'answer';
     return {
       question,
@@ -315,6 +319,10 @@ export class Library {
   }
 
   #toRanked(passage: Passage, score: number, plan: QueryPlan): RankedPassage {
-    return withQuote({ ...passage, score, ...explainWith(passage.text, plan) }, plan);
+    return withQuote(this.#explained(passage, score, plan), plan);
+  }
+
+  #explained(passage: Passage, score: number, plan: QueryPlan): Explained {
+    return { ...passage, score, ...explainWith(passage.text, plan) };
   }
 }

@@ -10,7 +10,7 @@ import nlp from 'compromise';
 import { LRUCache } from 'lru-cache';
 import type { QueryPlan } from '../search/search-index.js';
 import type { TextRange } from './answer.js';
-import { layoutOf } from './highlight.js';
+import { layoutOf, type Layout } from './highlight.js';
 
 /** `answer`: a passage answers it. `related`: the sources speak of the subject, no passage answers it as asked. */
 export type Verdict = 'answer' | 'related' | 'none';
@@ -88,9 +88,23 @@ export function askedFor(question: string): AskedFor | undefined {
 const askedForCache = new LRUCache<string, AskedFor | typeof NOTHING_ASKED_FOR>({ max: 4_096 });
 const NOTHING_ASKED_FOR = Symbol('nothing asked for');
 
+/** ASKING_FOR with each pattern parsed once: compromise parses a pattern given as text on every match. */
+const ASKING_FOR_PARSED = ASKING_FOR.map(([kind, pattern]) => [kind, nlp.parseMatch(pattern)] as const);
+
+/**
+ * Every pattern of ASKING_FOR names at least one of these words, and each holds one of them as written: a question
+ * that holds none of them (many hold none: "Statins lower the risk of stroke") asks for no kind, without being
+ * tagged. Compromise expands contractions only into words they hold ("what'd", "howd"), so this holds for any
+ * question written in ASCII; others are tagged, since compromise reads accented letters as plain ones.
+ */
+const ASKING_WORDS = /phone|helpline|hotline|number|what|which|mail|web|url|how|when|who|where/;
+
 function readAskedFor(question: string): AskedFor | undefined {
-  const doc = nlp(question.toLowerCase());
-  for (const [kind, pattern] of ASKING_FOR) {
+  const lower = question.toLowerCase();
+  // eslint-disable-next-line no-control-regex -- ASCII is exactly what the shortcut holds for.
+  if (/^[\x00-\x7f]*$/.test(lower) && !ASKING_WORDS.test(lower)) return undefined;
+  const doc = nlp(lower);
+  for (const [kind, pattern] of ASKING_FOR_PARSED) {
     const found = doc.match(pattern);
     if (!found.found) continue;
     if (kind === 'description') return undefined;
@@ -196,6 +210,40 @@ export interface Focus {
   readonly onSubject: readonly TextRange[];
 }
 
+interface SentenceTerms {
+  /** Each sentence's index terms. */
+  readonly held: readonly ReadonlySet<string>[];
+  /** Each sentence's with its neighbours' on each side: the terms of the focus around it. */
+  readonly windows: readonly ReadonlySet<string>[];
+}
+
+const NO_TERMS: ReadonlySet<string> = new Set();
+
+/** The same for every question: kept with the passage's layout, as long as the layout is. */
+const sentenceTerms = new WeakMap<Layout, SentenceTerms>();
+
+function sentenceTermsOf(layout: Layout): SentenceTerms {
+  const known = sentenceTerms.get(layout);
+  if (known !== undefined) return known;
+  const { starts, terms, termStarts, sentences, sentenceOf } = layout;
+  const held = sentences.map(() => new Set<string>());
+  for (let index = 0; index < starts.length; index++) {
+    const set = held[sentenceOf[index] ?? -1];
+    if (set === undefined) continue;
+    for (let at = termStarts[index] as number; at < (termStarts[index + 1] as number); at++) set.add(terms[at] as string);
+  }
+  const windows = sentences.map((_, index) => {
+    const window = new Set<string>();
+    for (let at = Math.max(0, index - 1); at <= Math.min(sentences.length - 1, index + 1); at++) {
+      for (const term of held[at] ?? []) window.add(term);
+    }
+    return window;
+  });
+  const found = { held, windows };
+  sentenceTerms.set(layout, found);
+  return found;
+}
+
 /**
  * The passage's best focus for the question: around the sentence whose neighbourhood holds the most of the
  * question's information, then the closest in meaning.
@@ -206,13 +254,9 @@ export function focusOf(
   similarities?: readonly SentenceSimilarity[],
   askingWords: readonly string[] = [],
 ): Focus {
-  const { starts, terms, termStarts, sentences, sentenceOf } = layoutOf(text);
-  const held = sentences.map(() => new Set<string>());
-  for (let index = 0; index < starts.length; index++) {
-    const set = held[sentenceOf[index] ?? -1];
-    if (set === undefined) continue;
-    for (let at = termStarts[index] as number; at < (termStarts[index + 1] as number); at++) set.add(terms[at] as string);
-  }
+  const layout = layoutOf(text);
+  const { sentences } = layout;
+  const { held, windows } = sentenceTermsOf(layout);
   const cosineOf = (sentence: TextRange) =>
     similarities?.find((similarity) => similarity.sentence[0] === sentence[0])?.cosine;
   const subject = plan.words.filter((word) => !askingWords.includes(word.word));
@@ -223,8 +267,7 @@ export function focusOf(
   for (let index = 0; index < count; index++) {
     const first = Math.max(0, index - 1);
     const last = Math.min(sentences.length - 1, index + 1);
-    const window = new Set<string>();
-    for (let at = first; at <= last; at++) for (const term of held[at] ?? []) window.add(term);
+    const window = windows[index] ?? NO_TERMS;
     const missing: string[] = [];
     let covered = 0;
     for (const word of subject) {

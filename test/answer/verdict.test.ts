@@ -25,6 +25,12 @@ describe('what a question asks for', () => {
     ['What is the phone number for the Met?', 'phone'],
     ["What is Laura Watson's email address?", 'email'],
     ['Why do migrants choose sex work?', undefined],
+    // Written other ways: capitals, a contraction, a hyphen, an accent compromise reads past.
+    ['WHO RUNS THE DROP-IN', 'agent'],
+    ["What's the helpline number?", 'phone'],
+    ['Their e-mail address?', 'email'],
+    ['Whére is the drop-in?', 'place'],
+    ['Statins lower the risk of stroke', undefined],
   ])('"%s": %s', (question, kind) => {
     expect(askedFor(question)?.kind).toBe(kind);
   });
