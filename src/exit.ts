@@ -1,5 +1,6 @@
 import dotenv from 'dotenv';
 import { ConfigError, loadBotConfig, loadServeConfig, type BotConfig, type ServeConfig } from './config.js';
+import type { Logger } from './log.js';
 
 /**
  * How the bot's processes end when they cannot go on, for whatever restarts them: systemd
@@ -38,4 +39,20 @@ export function serveConfigOrExit(): ServeConfig {
     if (error instanceof ConfigError) exitWith(error.message, EXIT_CONFIG);
     throw error;
   }
+}
+
+/**
+ * Stops once on SIGINT or SIGTERM, or when the returned function is called with another reason: logs why, runs `stop`
+ * (closing what the process holds), then exits 0.
+ */
+export function shutDownOnSignals(logger: Logger, stop: () => Promise<unknown>): (reason: string) => void {
+  let stopping = false;
+  const shutDown = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'shutting down');
+    void stop().then(() => process.exit(0));
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => shutDown(signal));
+  return shutDown;
 }

@@ -2,7 +2,7 @@
 import { DataFolderError } from './corpus/load.js';
 import { startBot, TokenRejectedError, type Bot } from './discord/bot.js';
 import { DiscordUnreachableError, whenReachable } from './reach.js';
-import { botConfigOrExit, EXIT_CONFIG, EXIT_CRASH, exitWith } from './exit.js';
+import { botConfigOrExit, EXIT_CONFIG, EXIT_CRASH, exitWith, shutDownOnSignals } from './exit.js';
 import { createLogger } from './log.js';
 import { openLiveSources, type LiveSources } from './live-sources.js';
 import { openStore, pruneOldQuestions } from './store/open.js';
@@ -57,19 +57,12 @@ try {
   throw error;
 }
 
-let stopping = false;
-function shutDown(reason: string): void {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ reason }, 'shutting down');
+const shutDown = shutDownOnSignals(logger, async () => {
   sources.close();
   stopPruning();
-  void Promise.all([bot.stop(), reindexSignal?.close()])
-    .then(() => store?.close())
-    .then(() => process.exit(0));
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => shutDown(signal));
+  await Promise.all([bot.stop(), reindexSignal?.close()]);
+  await store?.close();
+});
 // Under `npm run start:sharded` the manager is the one that restarts or stops this shard: without it, stop too, rather
 // than answer beside the shard a new manager starts (every interaction would be answered twice).
 process.once('disconnect', () => shutDown('the shard manager is gone'));

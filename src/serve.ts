@@ -3,7 +3,7 @@
  * DISCORD_PUBLIC_KEY), the playground page, the JSON API, /healthz and /metrics; see src/http/server.ts.
  */
 import { DataFolderError } from './corpus/load.js';
-import { EXIT_CONFIG, EXIT_CRASH, exitWith, serveConfigOrExit } from './exit.js';
+import { EXIT_CONFIG, EXIT_CRASH, exitWith, serveConfigOrExit, shutDownOnSignals } from './exit.js';
 import { HttpServer } from './http/server.js';
 import { createLogger } from './log.js';
 import { openLiveSources, type LiveSources } from './live-sources.js';
@@ -49,15 +49,9 @@ const stopPruning = store ? pruneOldQuestions(store, config.storage, logger) : (
 const reindexSignal: ReindexSignal | undefined = postgres && (await reindexWithOtherInstances(postgres, sources.live, logger));
 server.serveFrom(sources.live, store, reindexSignal?.announce);
 
-let stopping = false;
-function shutDown(reason: string): void {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ reason }, 'shutting down');
+shutDownOnSignals(logger, async () => {
   sources.close();
   stopPruning();
-  void Promise.all([server.close(), reindexSignal?.close()])
-    .then(() => store?.close())
-    .then(() => process.exit(0));
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => shutDown(signal));
+  await Promise.all([server.close(), reindexSignal?.close()]);
+  await store?.close();
+});
