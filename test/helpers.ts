@@ -1,8 +1,11 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { afterEach } from 'vitest';
 import { Library } from '../src/library.js';
+import { createLogger, type Logger } from '../src/log.js';
+import type { LogLevel } from '../src/config.js';
 import { DEFAULT_VECTOR_CACHE_DIR } from '../src/semantic/vector-store.js';
 
 const made: string[] = [];
@@ -35,4 +38,18 @@ export async function openHybridSeed(): Promise<Library> {
     throw new Error('the seed passage vectors should have been computed before the tests (test/seed-vectors.ts)');
   }
   return library;
+}
+
+/** A logger whose lines are kept, parsed (`lines`) and as written (`raw`), for tests that read the log. */
+export function capturedLogger(level: LogLevel = 'info'): { logger: Logger; lines: Record<string, unknown>[]; raw: () => string } {
+  const lines: Record<string, unknown>[] = [];
+  let raw = '';
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      raw += chunk.toString();
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: createLogger(level, destination), lines, raw: () => raw };
 }

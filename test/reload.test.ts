@@ -1,23 +1,11 @@
-import { Writable } from 'node:stream';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FolderWatch } from '../src/corpus/watch.js';
 import { Library } from '../src/library.js';
-import { createLogger } from '../src/log.js';
 import { LiveLibrary, type OpenLibrary } from '../src/reload.js';
-import { dataFolder } from './helpers.js';
+import { capturedLogger, dataFolder } from './helpers.js';
 
-function capturedLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { logger: createLogger('info', destination), lines };
-}
 
 const LIGHTHOUSE = 'The lighthouse at Whitby was kept by Grace Darling’s cousin.';
 const FERRY = 'The ferry to Harwich leaves at dawn on Tuesdays.';

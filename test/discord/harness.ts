@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import type { APIEmbed, APIMessage } from 'discord-api-types/v10';
 import { expect } from 'vitest';
 import type { AnswerCooldownSettings } from '../../src/config.js';
@@ -9,6 +8,7 @@ import { LiveLibrary } from '../../src/reload.js';
 import type { Store } from '../../src/store/store.js';
 import { fastIdentifyThrottler, startEmulator, type DiscordEmulator, type EmulatorOptions } from './emulator/index.js';
 import { visibleText } from './markdown.js';
+import { capturedLogger } from '../helpers.js';
 
 /** One emulator and the real bot logged in to it, with the bot's log lines kept for inspection. */
 export interface Harness {
@@ -51,16 +51,7 @@ export const testClientOptions = {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const emulator = await startEmulator(options);
   const library = options.library ?? (await Library.open({ dataDir: options.dataDir ?? 'data' }));
-  let raw = '';
-  const logs: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      raw += chunk.toString();
-      for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line));
-      done();
-    },
-  });
-  const logger = createLogger('debug', destination);
+  const { logger, lines: logs, raw } = capturedLogger('debug');
   const live = liveLibrary(library, logger);
   const watch = options.reloadDebounceMs === undefined ? undefined : live.watch(options.reloadDebounceMs);
   const bot = await startBot(
@@ -86,7 +77,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     live,
     logs,
-    rawLogs: () => raw,
+    rawLogs: raw,
     async close() {
       watch?.close();
       await bot.stop();

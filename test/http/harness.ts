@@ -1,12 +1,11 @@
-import { Writable } from 'node:stream';
 import type { ServerSettings } from '../../src/http/server.js';
 import { HttpServer } from '../../src/http/server.js';
 import { Library } from '../../src/library.js';
-import { createLogger } from '../../src/log.js';
 import type { LiveLibrary } from '../../src/reload.js';
 import type { Store } from '../../src/store/store.js';
 import { startEmulator, type DiscordEmulator } from '../discord/emulator/index.js';
 import { liveLibrary } from '../discord/harness.js';
+import { capturedLogger } from '../helpers.js';
 
 /** `npm run serve`'s server on an ephemeral port, with Discord's side played by the emulator. */
 export interface HttpHarness {
@@ -31,14 +30,7 @@ export interface HttpHarnessOptions {
 
 export async function startHttpHarness(options: HttpHarnessOptions = {}): Promise<HttpHarness> {
   const emulator = await startEmulator();
-  const logs: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line));
-      done();
-    },
-  });
-  const logger = createLogger('debug', destination);
+  const { logger, lines: logs } = capturedLogger('debug');
   const server = new HttpServer({
     settings: {
       publicKey: emulator.publicKey,

@@ -1,6 +1,5 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log.js';
+import { capturedLogger } from '../helpers.js';
 import type { VectorProgress } from '../../src/semantic/passage-vectors.js';
 import { describeSearch, loggedProgress, progressLine } from '../../src/semantic/progress.js';
 
@@ -28,14 +27,8 @@ describe('progress of the passage vectors', () => {
   });
 
   it('in the log: a line every few seconds while they are computed, and one when they are complete', () => {
-    const lines: Record<string, unknown>[] = [];
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(JSON.parse(chunk.toString()));
-        done();
-      },
-    });
-    const report = loggedProgress(createLogger('info', destination), 0);
+    const { logger, lines } = capturedLogger();
+    const report = loggedProgress(logger, 0);
     const { progress } = tenSecondsIn();
     report({ mode: 'hybrid', state: 'building', progress });
     report({ mode: 'hybrid', state: 'ready', progress: { ...progress, passagesDone: 1000 } });
@@ -48,14 +41,8 @@ describe('progress of the passage vectors', () => {
   });
 
   it('in the log: the engine that reads for meaning, named once, when a worker thread has loaded it', () => {
-    const lines: Record<string, unknown>[] = [];
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(JSON.parse(chunk.toString()));
-        done();
-      },
-    });
-    const report = loggedProgress(createLogger('info', destination), Infinity);
+    const { logger, lines } = capturedLogger();
+    const report = loggedProgress(logger, Infinity);
     const { progress } = tenSecondsIn();
     const done = { ...progress, passagesDone: 1000 };
     const engine = { engine: 'ONNX Runtime 1.30.0 (CPU, 2 operator threads, graph read from its cache)' };
@@ -69,7 +56,7 @@ describe('progress of the passage vectors', () => {
 
     // A fallback engine is named by the warning where it is chosen, not again here.
     const fallbackLines = lines.length;
-    const fallback = loggedProgress(createLogger('info', destination), Infinity);
+    const fallback = loggedProgress(logger, Infinity);
     fallback({ mode: 'hybrid', state: 'building', progress, engine: { engine: 'WebAssembly', fallbackReason: 'no ONNX Runtime' } });
     expect(lines).toHaveLength(fallbackLines);
   });

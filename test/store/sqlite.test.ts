@@ -1,12 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log.js';
 import { openStore } from '../../src/store/open.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
+import { capturedLogger } from '../helpers.js';
 import { storeBehaviour } from './store-suite.js';
 
 const made: string[] = [];
@@ -30,16 +29,6 @@ storeBehaviour('SQLite', {
   reopen: () => openSqliteStore(current),
 });
 
-function capturedLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { logger: createLogger('info', destination), lines };
-}
 
 const settings = (databasePath: string) => ({ databasePath, recordQuestions: true, recordDays: 30 });
 
