@@ -1,13 +1,9 @@
 /** `npm start`: the Discord bot, in one process; `npm run start:sharded` runs several of it (src/shard.ts). */
-import { DataFolderError } from './corpus/load.js';
 import { startBot, TokenRejectedError, type Bot } from './discord/bot.js';
 import { DiscordUnreachableError, whenReachable } from './reach.js';
 import { botConfigOrExit, EXIT_CONFIG, EXIT_CRASH, exitWith, shutDownOnSignals } from './exit.js';
 import { createLogger } from './log.js';
-import { openLiveSources, type LiveSources } from './live-sources.js';
-import { openStore, pruneOldQuestions } from './store/open.js';
-import { databaseReachableOrExit, reindexWithOtherInstances } from './store/instances.js';
-import type { ReindexSignal } from './store/reindex-signal.js';
+import { openRunningOrExit } from './running.js';
 
 const config = botConfigOrExit();
 
@@ -20,22 +16,8 @@ process.on('uncaughtException', (error) => {
   process.exit(EXIT_CRASH);
 });
 
-const { postgres } = config.storage;
-await databaseReachableOrExit(postgres, logger);
-
-let sources: LiveSources;
-try {
-  sources = await openLiveSources(config, logger);
-} catch (error) {
-  if (error instanceof DataFolderError) exitWith(error.message, EXIT_CONFIG);
-  throw error;
-}
-const { live } = sources;
-const reindexSignal: ReindexSignal | undefined = postgres && (await reindexWithOtherInstances(postgres, live, logger));
-
-// A database that cannot be used is one warning: the bot answers without what it stores.
-const store = await openStore(config.storage, logger);
-const stopPruning = store ? pruneOldQuestions(store, config.storage, logger) : () => {};
+const running = await openRunningOrExit(config, logger);
+const { live, store } = running;
 
 let bot: Bot;
 try {
@@ -45,7 +27,7 @@ try {
         onFatal: (error) => exitWith(error.message, EXIT_CONFIG),
         ...(store && { store }),
         recording: config.storage,
-        announceReindex: reindexSignal?.announce,
+        announceReindex: running.announceReindex,
       }),
     config.connectRetrySeconds * 1000,
     logger,
@@ -57,12 +39,7 @@ try {
   throw error;
 }
 
-const shutDown = shutDownOnSignals(logger, async () => {
-  sources.close();
-  stopPruning();
-  await Promise.all([bot.stop(), reindexSignal?.close()]);
-  await store?.close();
-});
+const shutDown = shutDownOnSignals(logger, () => running.close(bot.stop()));
 // Under `npm run start:sharded` the manager is the one that restarts or stops this shard: without it, stop too, rather
 // than answer beside the shard a new manager starts (every interaction would be answered twice).
 process.once('disconnect', () => shutDown('the shard manager is gone'));

@@ -2,14 +2,10 @@
  * `npm run serve`: citebot over HTTP, with no gateway connection. Discord's interactions endpoint (with
  * DISCORD_PUBLIC_KEY), the playground page, the JSON API, /healthz and /metrics; see src/http/server.ts.
  */
-import { DataFolderError } from './corpus/load.js';
 import { EXIT_CONFIG, EXIT_CRASH, exitWith, serveConfigOrExit, shutDownOnSignals } from './exit.js';
 import { HttpServer } from './http/server.js';
 import { createLogger } from './log.js';
-import { openLiveSources, type LiveSources } from './live-sources.js';
-import { openStore, pruneOldQuestions } from './store/open.js';
-import { databaseReachableOrExit, reindexWithOtherInstances } from './store/instances.js';
-import type { ReindexSignal } from './store/reindex-signal.js';
+import { openRunningOrExit } from './running.js';
 
 const config = serveConfigOrExit();
 const logger = createLogger(config.logLevel);
@@ -33,25 +29,6 @@ logger.info(
   'listening',
 );
 
-const { postgres } = config.storage;
-await databaseReachableOrExit(postgres, logger);
-
-let sources: LiveSources;
-try {
-  sources = await openLiveSources(config, logger);
-} catch (error) {
-  if (error instanceof DataFolderError) exitWith(error.message, EXIT_CONFIG);
-  throw error;
-}
-// A database that cannot be used is one warning: the server answers without what it stores.
-const store = await openStore(config.storage, logger);
-const stopPruning = store ? pruneOldQuestions(store, config.storage, logger) : () => {};
-const reindexSignal: ReindexSignal | undefined = postgres && (await reindexWithOtherInstances(postgres, sources.live, logger));
-server.serveFrom(sources.live, store, reindexSignal?.announce);
-
-shutDownOnSignals(logger, async () => {
-  sources.close();
-  stopPruning();
-  await Promise.all([server.close(), reindexSignal?.close()]);
-  await store?.close();
-});
+const running = await openRunningOrExit(config, logger);
+server.serveFrom(running.live, running.store, running.announceReindex);
+shutDownOnSignals(logger, () => running.close(server.close()));
