@@ -9,6 +9,9 @@ const MENTION = /@(?=everyone|here|[!&]?\d)/g;
 /** A whole word (a run of non-spaces) holding a character of inline markdown. */
 const MARKDOWN_WORD = /(?<!\S)[^\s\\*_~|`]*[\\*_~|`]\S*/g;
 
+/** A backtick and the backslashes before it: escaped when they are odd in number (backslashes are escaped too). */
+const UNESCAPED_BACKTICK = /(\\*)`/g;
+
 const LINE_START_ONLY = {
   codeBlock: false,
   inlineCode: false,
@@ -35,6 +38,9 @@ export function escapeText(text: string): string {
     // The line-start rules are multiline patterns that never cross a line break: one pass over the whole text
     // escapes each line as a pass per line would.
     escapeMarkdown(inline, LINE_START_ONLY)
+      // escapeMarkdown escapes a run of backticks three at a time and may leave one or two bare (five come out as
+      // \`\`\```), which read with the escaped one before them as a fence: every backtick not already escaped is.
+      .replace(UNESCAPED_BACKTICK, (match: string, backslashes: string) => (backslashes.length % 2 === 1 ? match : `${backslashes}\\\``))
       .replace(/[[\]]/g, '\\$&')
       .replace(/^( *)-#/gm, '$1\\-#')
       .replace(/^( *)>/gm, '$1\\>')

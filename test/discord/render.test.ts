@@ -101,6 +101,15 @@ describe('escaping', () => {
     expect(visibleText(shown)).toBe('**loud** __under__ ||spoiler|| `code` [link](https://e.com) @everyone <@123456789012345678>');
   });
 
+  it('escapes every backtick of a run, so that no three in a row read as a fence', () => {
+    for (const run of ['``', '````', '`````', '``````x', 'a ````` b']) {
+      const shown = escapeText(run);
+      expect(shown).not.toMatch(/(?<!\\)`/);
+      expect(shown).not.toContain('```');
+      expect(unescapeText(shown)).toBe(run);
+    }
+  });
+
   it('keeps headings, lists and quotes from rendering', () => {
     expect(escapeText('# Title\n- item\n1. first\n> quoted\n-# small')).toBe(
       '\\# Title\n\\- item\n1\\. first\n\\> quoted\n\\-# small',
