@@ -98,6 +98,33 @@ function dotProduct(rows: Float32Array, offset: number, vector: Float32Array): n
   return sum0 + sum1 + sum2 + sum3;
 }
 
+/**
+ * Texts to embed are handed to the workers in runs of this many, each run sorted by its texts' sizes. The model pads
+ * every text of a batch to the batch's longest, so texts of about the same size batched together waste less of its
+ * time on padding (a fifth of it, unsorted; measured on SciFact); runs rather than one sort of every text, so that
+ * passages still complete, and the progress shown still moves, run by run.
+ */
+const SIZE_SORTED_RUN = 1024;
+
+/**
+ * About how many word pieces the model reads a text as: its runs of letters, runs of digits, and other marks. A
+ * rare word is several pieces, so this is low for those, but it orders texts by size much as their tokens do, without
+ * running the tokenizer on the thread that answers.
+ */
+export function wordPieceEstimate(text: string): number {
+  return text.match(/\p{L}+|\p{N}+|[^\s\p{L}\p{N}]/gu)?.length ?? 0;
+}
+
+/** The items in runs of `run`, each run sorted by its items' sizes, smallest first. */
+export function inSizeSortedRuns<T>(items: readonly T[], sizeOf: (item: T) => number, run = SIZE_SORTED_RUN): T[] {
+  const sorted: T[] = [];
+  for (let first = 0; first < items.length; first += run) {
+    const sized = items.slice(first, first + run).map((item) => ({ item, size: sizeOf(item) }));
+    sorted.push(...sized.sort((a, b) => a.size - b.size).map(({ item }) => item));
+  }
+  return sorted;
+}
+
 /** A text a passage is embedded as, and the sentence it lies in (a range of the passage's text). */
 interface Segment {
   readonly text: string;
@@ -220,7 +247,8 @@ export class PassageVectors {
       startedAt: performance.now(),
     };
     // The store is the build's alone: once the vectors are complete, only `rows` holds them.
-    this.complete = this.#build(store, liveKeys, [...pending.entries()], missingRows, passageOfRow);
+    const inOrder = inSizeSortedRuns([...pending.entries()], ([, entry]) => wordPieceEstimate(entry.text));
+    this.complete = this.#build(store, liveKeys, inOrder, missingRows, passageOfRow);
   }
 
   /**
