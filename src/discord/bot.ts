@@ -9,12 +9,14 @@ import {
   type ClientOptions,
 } from 'discord.js';
 import { Agent } from 'undici';
+import type { REST } from '@discordjs/rest';
 import type { BotConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import type { LiveLibrary } from '../reload.js';
 import { AnswerCooldown } from '../interactions/cooldown.js';
 import { handleInteraction, type SharedServices } from '../interactions/handle.js';
 import { fromDiscordJs } from './gateway-port.js';
+import { createInteractionWebhookRest } from './interaction-webhook.js';
 import { restMessageEditor } from './message-editor.js';
 import { PinTracker } from '../interactions/pinned-answers.js';
 import type { StorageSettings } from '../config.js';
@@ -91,8 +93,8 @@ function guardPacketHandling(client: Client, logger: Logger): void {
  * Discord's answers that @discordjs/rest deals with by itself: it waits out a 429's Retry-After and retries a 5xx
  * up to three times. Logged by route (`/webhooks/:id/:token/…`): the path itself holds interaction tokens.
  */
-function logRetriedResponses(client: Client, logger: Logger): void {
-  client.rest.on(RESTEvents.Response, (request, response) => {
+function logRetriedResponses(rest: REST, logger: Logger): void {
+  rest.on(RESTEvents.Response, (request, response) => {
     const { method, route, retries } = request;
     if (response.status === 429) {
       const retryAfterSeconds = Number(response.headers.get('retry-after') ?? 0);
@@ -121,6 +123,13 @@ const TURN_MS = 10;
 
 function createClient(settings: DiscordSettings, services: SharedServices, overrides: Partial<ClientOptions> = {}): Client {
   const { logger } = services;
+  const rest = {
+    agent: new Agent({ connections: REST_CONNECTIONS }),
+    ...(settings.apiUrl && { api: settings.apiUrl }),
+    ...overrides.rest,
+  };
+  // The same connections and settings, without the bot's global limit (see interaction-webhook.ts).
+  const webhooks = createInteractionWebhookRest(rest);
   const client = new Client({
     // Slash commands, buttons and context menus arrive as interactions: no privileged intent is needed.
     intents: [GatewayIntentBits.Guilds],
@@ -140,19 +149,16 @@ function createClient(settings: DiscordSettings, services: SharedServices, overr
       GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user?.id },
     }),
     ...overrides,
-    rest: {
-      agent: new Agent({ connections: REST_CONNECTIONS }),
-      ...(settings.apiUrl && { api: settings.apiUrl }),
-      ...overrides.rest,
-    },
+    rest,
   });
   guardPacketHandling(client, logger);
-  logRetriedResponses(client, logger);
+  logRetriedResponses(client.rest, logger);
+  logRetriedResponses(webhooks, logger);
   const turns = new TurnTaking(TURN_MS);
   client.on(Events.InteractionCreate, (interaction) => {
     const receivedAt = performance.now();
     turns.push(() => {
-      const port = fromDiscordJs(interaction);
+      const port = fromDiscordJs(interaction, webhooks);
       // The bot registers no other kind of interaction (no modals, no select menus): those are ignored.
       if (port) void handleInteraction(port, services, receivedAt);
     });

@@ -1,7 +1,8 @@
 /**
- * The interaction port (src/interactions/port.ts) over discord.js: interactions that arrive through the gateway are
- * answered with discord.js's own calls, which send the interaction callback and the webhook requests over REST.
+ * The interaction port (src/interactions/port.ts) over discord.js: interactions that arrive through the gateway get
+ * their first response through discord.js's own calls, and what follows through the interaction's webhook.
  */
+import type { REST } from '@discordjs/rest';
 import {
   ComponentType,
   MessageFlags,
@@ -28,6 +29,7 @@ import type {
   OutgoingMessage,
   RepliableInteraction,
 } from '../interactions/port.js';
+import { InteractionWebhook } from './interaction-webhook.js';
 
 type MessageOptions = Pick<InteractionReplyOptions, 'content' | 'embeds' | 'components' | 'files' | 'allowedMentions'>;
 
@@ -75,6 +77,13 @@ abstract class GatewayInteraction<Wrapped extends DiscordInteraction> {
 }
 
 class GatewayRepliable<Wrapped extends DiscordRepliable> extends GatewayInteraction<Wrapped> implements RepliableInteraction {
+  protected readonly webhooks: REST;
+
+  constructor(interaction: Wrapped, webhooks: REST) {
+    super(interaction);
+    this.webhooks = webhooks;
+  }
+
   get responded(): boolean {
     return this.wrapped.replied || this.wrapped.deferred;
   }
@@ -87,16 +96,22 @@ class GatewayRepliable<Wrapped extends DiscordRepliable> extends GatewayInteract
     await this.wrapped.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
   }
 
+  // After the first response, through the interaction's webhook on a REST client of its own, not discord.js's
+  // (see interaction-webhook.ts): Discord does not hold these to the bot's global limit.
   async editOriginal(message: OutgoingMessage): Promise<void> {
-    await this.wrapped.editReply(toOptions(message));
+    await this.#webhook.editOriginal(message);
   }
 
   async deleteOriginal(): Promise<void> {
-    await this.wrapped.deleteReply();
+    await this.#webhook.deleteOriginal();
   }
 
   async followUp(message: NewMessage): Promise<void> {
-    await this.wrapped.followUp(toNewOptions(message));
+    await this.#webhook.followUp(message);
+  }
+
+  get #webhook(): InteractionWebhook {
+    return new InteractionWebhook(this.webhooks, this.wrapped.applicationId, this.wrapped.token);
   }
 }
 
@@ -165,11 +180,14 @@ class GatewayButton extends GatewayRepliable<DiscordButton> implements ButtonInt
   }
 }
 
-/** The port over a discord.js interaction; undefined for kinds the bot does not answer (modals, select menus). */
-export function fromDiscordJs(interaction: DiscordInteraction): Interaction | undefined {
-  if (interaction.isChatInputCommand()) return new GatewayCommand(interaction);
+/**
+ * The port over a discord.js interaction; undefined for kinds the bot does not answer (modals, select menus).
+ * `webhooks` sends what follows the first response (createInteractionWebhookRest).
+ */
+export function fromDiscordJs(interaction: DiscordInteraction, webhooks: REST): Interaction | undefined {
+  if (interaction.isChatInputCommand()) return new GatewayCommand(interaction, webhooks);
   if (interaction.isAutocomplete()) return new GatewayAutocomplete(interaction);
-  if (interaction.isMessageContextMenuCommand()) return new GatewayMessageCommand(interaction);
-  if (interaction.isButton()) return new GatewayButton(interaction);
+  if (interaction.isMessageContextMenuCommand()) return new GatewayMessageCommand(interaction, webhooks);
+  if (interaction.isButton()) return new GatewayButton(interaction, webhooks);
   return undefined;
 }

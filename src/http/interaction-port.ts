@@ -16,8 +16,8 @@ import {
   type APIInteraction,
   type APIInteractionResponse,
   type APIMessage,
-  type RESTPostAPIWebhookWithTokenJSONBody,
 } from 'discord-api-types/v10';
+import { ephemeralFlags, InteractionWebhook, webhookMessageBody } from '../discord/interaction-webhook.js';
 import type {
   AutocompleteChoice,
   AutocompleteInteraction,
@@ -37,29 +37,12 @@ import type {
 export type FirstResponse = (body: APIInteractionResponse) => Promise<void>;
 
 export interface HttpInteractionDeps {
-  /** REST with the bot's token (for pins) and DISCORD_API_URL; webhook requests are sent without the token. */
+  /** REST with the bot's token (for pins) and DISCORD_API_URL. */
   readonly rest: REST;
+  /** REST for interactions' webhooks (createInteractionWebhookRest), sent without the bot's token. */
+  readonly webhooks: REST;
   readonly respond: FirstResponse;
 }
-
-/** The message as Discord's JSON; files travel beside it, each announced in `attachments`. */
-function messageBody(message: OutgoingMessage, flags?: number): RESTPostAPIWebhookWithTokenJSONBody & { flags?: number } {
-  return {
-    ...(message.content !== undefined && { content: message.content }),
-    ...(message.embeds && { embeds: [...message.embeds] }),
-    ...(message.components && { components: [...message.components] }),
-    // Replies echo member and source text: nothing pings unless a message names its user explicitly.
-    allowed_mentions: message.allowedMentions ?? { parse: [] },
-    ...(message.files && { attachments: message.files.map(({ name }, id) => ({ id, filename: name })) }),
-    ...(flags !== undefined && { flags }),
-  };
-}
-
-function filesOf(message: OutgoingMessage) {
-  return message.files?.map(({ name, data }) => ({ name, data }));
-}
-
-const ephemeralFlags = (ephemeral: boolean | undefined) => (ephemeral ? MessageFlags.Ephemeral : undefined);
 
 class AlreadyRespondedError extends Error {
   override name = 'AlreadyRespondedError';
@@ -116,7 +99,7 @@ class HttpRepliable extends HttpInteraction implements RepliableInteraction {
     }
     await this.respondOnce({
       type: InteractionResponseType.ChannelMessageWithSource,
-      data: messageBody(message, ephemeralFlags(message.ephemeral)),
+      data: webhookMessageBody(message, ephemeralFlags(message.ephemeral)),
     });
   }
 
@@ -128,27 +111,19 @@ class HttpRepliable extends HttpInteraction implements RepliableInteraction {
   }
 
   async editOriginal(message: OutgoingMessage): Promise<void> {
-    const { application_id: applicationId, token } = this.payload;
-    await this.deps.rest.patch(Routes.webhookMessage(applicationId, token, '@original'), {
-      body: messageBody(message),
-      files: filesOf(message),
-      auth: false,
-    });
+    await this.#webhook.editOriginal(message);
   }
 
   async deleteOriginal(): Promise<void> {
-    const { application_id: applicationId, token } = this.payload;
-    await this.deps.rest.delete(Routes.webhookMessage(applicationId, token, '@original'), { auth: false });
+    await this.#webhook.deleteOriginal();
   }
 
   async followUp(message: NewMessage): Promise<void> {
-    const { application_id: applicationId, token } = this.payload;
-    await this.deps.rest.post(Routes.webhook(applicationId, token), {
-      body: messageBody(message, ephemeralFlags(message.ephemeral)),
-      files: filesOf(message),
-      query: new URLSearchParams({ wait: 'true' }),
-      auth: false,
-    });
+    await this.#webhook.followUp(message);
+  }
+
+  get #webhook(): InteractionWebhook {
+    return new InteractionWebhook(this.deps.webhooks, this.payload.application_id, this.payload.token);
   }
 }
 
@@ -241,7 +216,7 @@ class HttpButton extends HttpRepliable implements ButtonInteraction {
   }
 
   async update(message: OutgoingMessage): Promise<void> {
-    await this.respondOnce({ type: InteractionResponseType.UpdateMessage, data: messageBody(message) });
+    await this.respondOnce({ type: InteractionResponseType.UpdateMessage, data: webhookMessageBody(message) });
   }
 
   async deferUpdate(): Promise<void> {

@@ -26,6 +26,7 @@ import type { Logger } from '../log.js';
 import type { LiveLibrary } from '../reload.js';
 import { describeSearch } from '../semantic/progress.js';
 import { fromPayload } from './interaction-port.js';
+import { createInteractionWebhookRest } from '../discord/interaction-webhook.js';
 import { restMessageEditor } from '../discord/message-editor.js';
 import { PinTracker } from '../interactions/pinned-answers.js';
 import type { Store } from '../store/store.js';
@@ -162,6 +163,7 @@ export class HttpServer {
   readonly #routes: Map<string, Route>;
   readonly #rateLimiter: RateLimiterMemory | undefined;
   readonly #rest: REST;
+  readonly #webhooks: REST;
   readonly #cooldown: AnswerCooldown | undefined;
   readonly #page: Map<string, { type: string; body: Buffer }>;
   #live: LiveLibrary | undefined;
@@ -179,6 +181,7 @@ export class HttpServer {
       settings.rateLimit && new RateLimiterMemory({ points: settings.rateLimit.requests, duration: settings.rateLimit.windowSeconds });
     this.#rest = new REST(settings.apiUrl ? { api: settings.apiUrl } : {});
     if (settings.token !== undefined) this.#rest.setToken(settings.token);
+    this.#webhooks = createInteractionWebhookRest(settings.apiUrl ? { api: settings.apiUrl } : {});
     this.#cooldown = settings.answerCooldown && new AnswerCooldown(settings.answerCooldown);
     const pageDir = findPageDir();
     this.#page = new Map(PAGE_FILES.map(([route, file, type]) => [route, { type, body: readFileSync(path.join(pageDir, file)) }]));
@@ -415,7 +418,7 @@ export class HttpServer {
     };
     let port;
     try {
-      port = fromPayload(payload, { rest: this.#rest, respond });
+      port = fromPayload(payload, { rest: this.#rest, webhooks: this.#webhooks, respond });
     } catch (error) {
       this.#logger.warn({ err: error, type: payload.type }, 'dropped an interaction that could not be read');
       throw new RequestError(400, 'The interaction could not be read.');

@@ -232,3 +232,36 @@ describe('📌 Pin when the bot lacks permissions in the channel', () => {
     expect(restricted.emulator.pins()).toEqual([]);
   });
 });
+
+describe('Answers filled in while Discord holds the bot to its global limit', () => {
+  /** Discord's 429 for a bot past its 50 requests a second in all: every request with its token must wait. */
+  const globalLimit = (retryAfterSeconds: number) => ({
+    status: 429,
+    headers: { 'retry-after': String(retryAfterSeconds), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
+    body: { message: 'You are being rate limited.', retry_after: retryAfterSeconds, global: true },
+  });
+
+  it('are not held back with the requests that wait, since interactions are not bound to that limit', async () => {
+    const own = await startHarness();
+    try {
+      const answer = await postAnswer(own);
+      own.emulator.failNext({ method: 'PUT', path: /\/messages\/pins\// }, globalLimit(6));
+      const { exchange: pin } = await pressPin(answer, 'moderator', own);
+      const pinRequests = () => own.emulator.requests.filter(({ method, path }) => method === 'PUT' && path.includes('/pins/'));
+      await expect.poll(() => pinRequests().length).toBe(1);
+
+      // A moderator's /reindex is deferred, then filled in through the interaction's webhook while the pin waits.
+      const reindex = await own.emulator.slashCommand('reindex', [], { as: own.emulator.users.admin });
+      await reindex.waitForCalls(2, 3_000);
+      expect(reindex.calls.map(({ kind }) => kind)).toEqual(['callback', 'edit-original']);
+      expect(pinRequests().map(({ status }) => status)).toEqual([429]);
+
+      // The pin itself is sent again once the wait is over.
+      await pin.waitForCalls(2, 15_000);
+      expect(pinRequests().map(({ status }) => status)).toEqual([429, 204]);
+      expect(own.emulator.pins()).toContain(answer.id);
+    } finally {
+      await own.close();
+    }
+  });
+});
