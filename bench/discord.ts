@@ -6,6 +6,7 @@
  * Latency is from the interaction sent (INTERACTION_CREATE written to the gateway socket; the POST started) to its
  * first response arriving (the callback request; the POST's response read).
  */
+import { ApplicationCommandOptionType, InteractionResponseType } from 'discord-api-types/v10';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
@@ -28,7 +29,6 @@ export interface DiscordOptions {
   readonly quick: boolean;
 }
 
-const STRING_OPTION = 3;
 const READY_TIMEOUT_MS = 60_000;
 /** How long the bot may take to read its passages for meaning (hybrid search) before measuring starts anyway. */
 const SEARCH_READY_TIMEOUT_MS = 300_000;
@@ -41,8 +41,6 @@ const REPLY_TIMEOUT_MS = 180_000;
 const DUPLICATE_GRACE_MS = 1_000;
 /** Discord's deadline for an interaction's first callback: later, it refuses the callback and the member gets none. */
 const DISCORD_DEADLINE_MS = 3_000;
-/** The callback type that defers a reply (DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE). */
-const DEFERRED_CALLBACK = 5;
 
 interface Bot {
   readonly child: ChildProcess;
@@ -222,10 +220,10 @@ function cpuSecondsOf(pid: number | undefined): number | undefined {
 }
 
 const ask = (emulator: DiscordEmulator, question: string) =>
-  emulator.slashCommand('ask', [{ name: 'question', type: STRING_OPTION, value: question }]);
+  emulator.slashCommand('ask', [{ name: 'question', type: ApplicationCommandOptionType.String, value: question }]);
 
 const autocomplete = (emulator: DiscordEmulator, partial: string) =>
-  emulator.autocomplete('ask', [{ name: 'question', type: STRING_OPTION, value: partial, focused: true }]);
+  emulator.autocomplete('ask', [{ name: 'question', type: ApplicationCommandOptionType.String, value: partial, focused: true }]);
 
 const latencyOf = (exchange: Exchange) => (exchange.respondedAt ?? Number.NaN) - exchange.dispatchedAt;
 
@@ -301,7 +299,7 @@ async function burst(
   const lastSent = performance.now();
   const outcomes = await Promise.allSettled(exchanges.map((exchange) => exchange.response(REPLY_TIMEOUT_MS)));
   const answered = exchanges.filter((_, index) => outcomes[index]?.status === 'fulfilled');
-  const isDeferral = (call: ExchangeCall) => call.kind === 'callback' && call.body?.type === DEFERRED_CALLBACK;
+  const isDeferral = (call: ExchangeCall) => call.kind === 'callback' && call.body?.type === InteractionResponseType.DeferredChannelMessageWithSource;
   // A deferred reply is filled in later: by an edit of its "thinking" message, or by a message in its place.
   const deferred = answered.filter((exchange) => exchange.calls[0] !== undefined && isDeferral(exchange.calls[0]));
   await Promise.allSettled(deferred.map((exchange) => exchange.waitForCalls(2, REPLY_TIMEOUT_MS)));

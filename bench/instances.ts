@@ -3,6 +3,7 @@
  * PostgreSQL database. The emulator signs `/ask` interactions and POSTs them to the one instance or to the balancer;
  * then a `/reindex` goes to the balancer, and the time until both instances serve the new sources is measured.
  */
+import { ApplicationCommandOptionType, InteractionResponseType } from 'discord-api-types/v10';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,9 +25,6 @@ export interface InstancesOptions {
   readonly quick: boolean;
 }
 
-const STRING_OPTION = 3;
-/** The interaction callback type of "citebot is thinking…". */
-const DEFERRED_CALLBACK = 5;
 /** Signed POSTs in flight at once: a bounded load loop, as the Discord part sends them. */
 const IN_FLIGHT = 64;
 const REPLY_TIMEOUT_MS = 60_000;
@@ -61,7 +59,7 @@ async function askMany(emulator: DiscordEmulator, questions: readonly string[], 
   const started = performance.now();
   for (const question of cycle(questions, total)) {
     if (waiting.size >= IN_FLIGHT) await Promise.race(waiting);
-    const exchange = await emulator.slashCommand('ask', [{ name: 'question', type: STRING_OPTION, value: question }]);
+    const exchange = await emulator.slashCommand('ask', [{ name: 'question', type: ApplicationCommandOptionType.String, value: question }]);
     exchanges.push(exchange);
     const first: Promise<unknown> = exchange
       .response(REPLY_TIMEOUT_MS)
@@ -71,7 +69,7 @@ async function askMany(emulator: DiscordEmulator, questions: readonly string[], 
   }
   await Promise.all(waiting);
   const answered = exchanges.filter((exchange) => exchange.respondedAt !== undefined);
-  const deferred = answered.filter((exchange) => (exchange.calls[0]?.body as { type?: number } | undefined)?.type === DEFERRED_CALLBACK);
+  const deferred = answered.filter((exchange) => (exchange.calls[0]?.body as { type?: number } | undefined)?.type === InteractionResponseType.DeferredChannelMessageWithSource);
   await Promise.allSettled(deferred.map((exchange) => exchange.waitForCalls(2, REPLY_TIMEOUT_MS)));
   const seconds = (Math.max(...answered.map((exchange) => exchange.calls.at(-1)?.at ?? 0)) - started) / 1000;
   const latencies = answered.map((exchange) => (exchange.respondedAt ?? Number.NaN) - exchange.dispatchedAt);

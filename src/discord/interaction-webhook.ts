@@ -17,8 +17,11 @@ export function createInteractionWebhookRest(options: Partial<RESTOptions> = {})
   return new REST({ ...options, globalRequestsPerSecond: Number.POSITIVE_INFINITY });
 }
 
-/** The message as Discord's JSON; files travel beside it, each announced in `attachments`. */
-export function webhookMessageBody(
+/**
+ * The message as Discord's JSON, for a webhook or an interaction response; files travel beside it, each announced in
+ * `attachments`.
+ */
+export function messageBody(
   message: OutgoingMessage,
   flags?: number,
 ): RESTPostAPIWebhookWithTokenJSONBody & { flags?: number } {
@@ -54,7 +57,7 @@ export class InteractionWebhook {
 
   async editOriginal(message: OutgoingMessage): Promise<void> {
     await this.#rest.patch(Routes.webhookMessage(this.#applicationId, this.#token, '@original'), {
-      body: webhookMessageBody(message),
+      body: messageBody(message),
       files: webhookFiles(message),
       auth: false,
     });
@@ -66,7 +69,7 @@ export class InteractionWebhook {
 
   async followUp(message: NewMessage): Promise<void> {
     await this.#rest.post(Routes.webhook(this.#applicationId, this.#token), {
-      body: webhookMessageBody(message, ephemeralFlags(message.ephemeral)),
+      body: messageBody(message, ephemeralFlags(message.ephemeral)),
       files: webhookFiles(message),
       query: new URLSearchParams({ wait: 'true' }),
       auth: false,

@@ -17,7 +17,7 @@ import {
   type APIInteractionResponse,
   type APIMessage,
 } from 'discord-api-types/v10';
-import { ephemeralFlags, InteractionWebhook, webhookMessageBody } from '../discord/interaction-webhook.js';
+import { ephemeralFlags, InteractionWebhook, messageBody } from '../discord/interaction-webhook.js';
 import type {
   AutocompleteChoice,
   AutocompleteInteraction,
@@ -99,7 +99,7 @@ class HttpRepliable extends HttpInteraction implements RepliableInteraction {
     }
     await this.respondOnce({
       type: InteractionResponseType.ChannelMessageWithSource,
-      data: webhookMessageBody(message, ephemeralFlags(message.ephemeral)),
+      data: messageBody(message, ephemeralFlags(message.ephemeral)),
     });
   }
 
@@ -216,7 +216,7 @@ class HttpButton extends HttpRepliable implements ButtonInteraction {
   }
 
   async update(message: OutgoingMessage): Promise<void> {
-    await this.respondOnce({ type: InteractionResponseType.UpdateMessage, data: webhookMessageBody(message) });
+    await this.respondOnce({ type: InteractionResponseType.UpdateMessage, data: messageBody(message) });
   }
 
   async deferUpdate(): Promise<void> {
